@@ -1,0 +1,198 @@
+package io.keyward.admin;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keyward.decision.Code;
+import io.keyward.decision.ErrorReply;
+import io.keyward.decision.RequestIds;
+import io.keyward.gateway.Keyward;
+import io.keyward.json.Json;
+import io.keyward.key.VaultKey;
+import io.keyward.store.CallQuery;
+import io.keyward.store.CallRow;
+import jakarta.servlet.ServletConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API, mapped at {@code /admin/*}: issue, inspect, list and revoke vault keys, read the
+ * audit log, and a health check. Every endpoint but {@code GET /admin/health} requires
+ * {@code Authorization: Bearer <admin token>}; the config holds only the token's SHA-256, compared
+ * in constant time. Health stays open so load balancers can probe it; it tells only up or down.
+ *
+ * <p>Wiring is as for {@link io.keyward.gateway.KeywardFilter}: construct with a running Keyward, or
+ * declare it in web.xml after the listener. It takes no init-params.
+ */
+public final class AdminServlet extends HttpServlet {
+    private static final Logger LOG = LoggerFactory.getLogger(AdminServlet.class);
+    private static final Set<String> KEY_LIST_PARAMS = Set.of("agent_name", "agent_run_id", "vendor", "state", "limit", "cursor");
+    private static final Set<String> CALL_LIST_PARAMS = Set.of("agent_run_id", "key_id", "agent_name", "vendor", "result",
+            "since", "until", "limit", "cursor");
+
+    private transient Keyward keyward;
+    private transient KeyAdmin keys;
+
+    /** For web.xml: the instance comes from the ServletContext at init. */
+    public AdminServlet() {
+    }
+
+    public AdminServlet(Keyward keyward) {
+        this.keyward = keyward;
+    }
+
+    @Override
+    public void init(ServletConfig servletConfig) throws ServletException {
+        super.init(servletConfig);
+        if (servletConfig.getInitParameterNames().hasMoreElements()) {
+            throw new ServletException("AdminServlet takes no init-params; settings live in the Keyward config file");
+        }
+        if (keyward == null) {
+            Object published = servletConfig.getServletContext().getAttribute(Keyward.CONTEXT_ATTRIBUTE);
+            if (!(published instanceof Keyward k)) {
+                throw new ServletException("No running Keyward in this web app: declare io.keyward.gateway.KeywardContextListener");
+            }
+            keyward = k;
+        }
+        keys = new KeyAdmin(keyward.store().keys(), keyward.hasher(), keyward.config().keys(), keyward.vendors().keySet());
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String requestId = RequestIds.next();
+        response.setHeader(ErrorReply.REQUEST_ID_HEADER, requestId);
+        response.setHeader("Cache-Control", "no-store");
+        String path = request.getPathInfo() == null ? "/" : request.getPathInfo();
+        String method = request.getMethod();
+        try {
+            if (path.equals("/health") && method.equals("GET")) {
+                health(response);
+                return;
+            }
+            if (!authorized(request)) {
+                ErrorReply.write(response, 401, "unauthorized", "admin token missing or wrong: send Authorization: Bearer <admin token>", null, requestId);
+                return;
+            }
+            route(method, path, request, response, requestId);
+        } catch (AdminInputException e) {
+            ErrorReply.write(response, 400, "invalid_request", e.getMessage(), e.param(), requestId);
+        } catch (RuntimeException e) {
+            LOG.error("Admin request {} failed: {}", requestId, e.getClass().getName());
+            ErrorReply.write(response, 503, Code.ERROR_UNAVAILABLE.wire(), "the Keyward store is unavailable; try again later", null, requestId);
+        }
+    }
+
+    private void route(String method, String path, HttpServletRequest request, HttpServletResponse response,
+                       String requestId) throws IOException {
+        String[] parts = path.substring(1).split("/", -1);
+        if (parts[0].equals("keys")) {
+            if (parts.length == 1 && method.equals("POST")) {
+                KeyAdmin.Issued issued = keys.issue(JsonInput.read(request.getInputStream(), KeyAdmin.ISSUE_FIELDS));
+                ObjectNode body = Views.key(issued.key());
+                body.put("key", issued.text());
+                LOG.info("Issued vault key {} for agent {} ({})", issued.key().id(), issued.key().agentName(), issued.key().vendor());
+                json(response, 201, body);
+                return;
+            }
+            if (parts.length == 1 && method.equals("GET")) {
+                page(response, keys.list(QueryParams.of(request, KEY_LIST_PARAMS)), Views::key);
+                return;
+            }
+            if (parts.length == 2 && method.equals("GET")) {
+                keyOr404(response, keys.get(parts[1]), requestId);
+                return;
+            }
+            if (parts.length == 3 && parts[2].equals("revoke") && method.equals("POST")) {
+                Optional<VaultKey> revoked = keys.revoke(parts[1], JsonInput.read(request.getInputStream(), KeyAdmin.REVOKE_FIELDS));
+                revoked.ifPresent(k -> LOG.info("Revoked vault key {} ({})", k.id(), k.revokedReason()));
+                keyOr404(response, revoked, requestId);
+                return;
+            }
+        }
+        if (parts[0].equals("calls") && parts.length == 1 && method.equals("GET")) {
+            page(response, calls(QueryParams.of(request, CALL_LIST_PARAMS)), Views::call);
+            return;
+        }
+        ErrorReply.write(response, 404, "not_found", "no admin endpoint " + method + " /admin" + sanitize(path), null, requestId);
+    }
+
+    private Page<CallRow> calls(QueryParams params) {
+        String result = params.text("result");
+        if (result != null && java.util.Arrays.stream(Code.values()).noneMatch(c -> c.wire().equals(result))) {
+            throw new AdminInputException("result", "is not a result code (allowed, denied_..., error_...)");
+        }
+        int limit = params.limit();
+        String since = params.text("since");
+        String until = params.text("until");
+        String cursor = params.text("cursor");
+        List<CallRow> rows = keyward.store().calls().list(new CallQuery(params.text("agent_run_id"), params.text("key_id"),
+                params.text("agent_name"), params.text("vendor"), result,
+                since == null ? null : KeyAdmin.instant("since", since),
+                until == null ? null : KeyAdmin.instant("until", until),
+                cursor == null ? null : Cursor.decodeCall(cursor), limit + 1));
+        return Page.of(rows, limit, last -> Cursor.encodeCall(last.id()));
+    }
+
+    private void health(HttpServletResponse response) throws IOException {
+        boolean up = keyward.store().healthy();
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("status", up ? "ok" : "unavailable");
+        body.put("database", up ? "ok" : "unreachable");
+        json(response, up ? 200 : 503, body);
+    }
+
+    private boolean authorized(HttpServletRequest request) {
+        List<String> headers = java.util.Collections.list(request.getHeaders("Authorization"));
+        if (headers.size() != 1 || !headers.get(0).regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        byte[] presented = sha256(headers.get(0).substring(7).strip());
+        return MessageDigest.isEqual(presented, keyward.config().security().adminTokenSha256());
+    }
+
+    private static void keyOr404(HttpServletResponse response, Optional<VaultKey> key, String requestId) throws IOException {
+        if (key.isEmpty()) {
+            ErrorReply.write(response, 404, "not_found", "no such vault key", "id", requestId);
+            return;
+        }
+        json(response, 200, Views.key(key.get()));
+    }
+
+    private static <T> void page(HttpServletResponse response, Page<T> page, Function<T, ObjectNode> view) throws IOException {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ArrayNode items = body.putArray("items");
+        page.items().forEach(item -> items.add(view.apply(item)));
+        body.put("next_cursor", page.nextCursor());
+        json(response, 200, body);
+    }
+
+    private static void json(HttpServletResponse response, int status, ObjectNode body) throws IOException {
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.getOutputStream().write(Json.bytes(body));
+    }
+
+    static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    private static String sanitize(String path) {
+        return path.length() > 100 || !path.matches("[A-Za-z0-9/._-]*") ? "/..." : path;
+    }
+}

@@ -1,0 +1,105 @@
+package io.keyward.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keyward.decision.Code;
+import io.keyward.decision.Refusal;
+import io.keyward.forward.ForwardResult;
+import io.keyward.json.Json;
+import io.keyward.key.VaultKey;
+import io.keyward.store.CallRow;
+import java.time.Instant;
+
+/**
+ * Collects what one call did as it passes the steps, then becomes one {@link CallRow}. Each call
+ * has its own event on its own thread, so it is filled in place rather than rebuilt per step.
+ */
+public final class AuditEvent {
+    private static final int MAX_PATH = 2048;
+    private static final int MAX_TEXT = 500;
+
+    private final Instant ts;
+    private final long startNanos;
+    private final String requestId;
+    private final String method;
+    private String path;
+    private String vendor;
+    private VaultKey key;
+    private String idempotencyKey;
+    private Code result = Code.ALLOWED;
+    private String rule;
+    private String reason;
+    private ForwardResult forwarded;
+
+    public AuditEvent(String requestId, String method, String path) {
+        this.ts = Instant.now();
+        this.startNanos = System.nanoTime();
+        this.requestId = requestId;
+        this.method = method;
+        this.path = path;
+    }
+
+    public void vendor(String vendorName) {
+        this.vendor = vendorName;
+    }
+
+    public void key(VaultKey vaultKey) {
+        this.key = vaultKey;
+    }
+
+    /** The path as forwarded (account segment rewritten), replacing the agent's. */
+    public void forwardedPath(String upstreamPath) {
+        this.path = upstreamPath;
+    }
+
+    public void idempotencyKey(String value) {
+        this.idempotencyKey = value;
+    }
+
+    public void refused(Refusal refusal) {
+        this.result = refusal.code();
+        this.rule = refusal.rule();
+        this.reason = refusal.getMessage();
+    }
+
+    public void forwarded(ForwardResult result) {
+        this.forwarded = result;
+        if (!result.complete()) {
+            this.reason = "vendor response broke off after the status was sent";
+        }
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    public CallRow toRow(String nodeId) {
+        long latencyUs = (System.nanoTime() - startNanos) / 1_000;
+        return new CallRow(null, ts, requestId, key == null ? null : key.id(),
+                key == null ? null : key.agentName(), key == null ? null : key.agentRunId(),
+                vendor, method, null, null, cut(path, MAX_PATH), result.wire(), rule, cut(reason, MAX_TEXT),
+                null, null,
+                forwarded == null ? null : forwarded.status(),
+                forwarded == null ? null : cut(forwarded.upstreamRequestId(), 200),
+                cut(idempotencyKey, 255), latencyUs,
+                forwarded == null ? null : forwarded.upstreamMicros(), nodeId, metadata());
+    }
+
+    /** The key's metadata merged with agent_name and agent_run_id, so JSON_VALUE(metadata, '$.agent_run_id') works. */
+    private String metadata() {
+        if (key == null) {
+            return null;
+        }
+        JsonNode stored = Json.tree(key.metadata());
+        ObjectNode merged = stored instanceof ObjectNode object ? object.deepCopy() : Json.MAPPER.createObjectNode();
+        merged.put("agent_name", key.agentName());
+        if (key.agentRunId() != null) {
+            merged.put("agent_run_id", key.agentRunId());
+        }
+        return Json.text(merged);
+    }
+
+    private static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max);
+    }
+}

@@ -1,0 +1,167 @@
+package io.keyward.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the YAML config into {@link KeywardConfig}. {@code ${NAME}} and {@code ${NAME:-default}} in
+ * string values are replaced from the environment first, so secrets need not sit in the file.
+ * Unknown keys, wrong types and invalid values stop startup with a message naming the key; values
+ * are never quoted back, since a value may be a secret.
+ */
+public final class ConfigLoader {
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+
+    private final ObjectMapper yaml = YAMLMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .build();
+    private final Function<String, String> environment;
+
+    public ConfigLoader(Function<String, String> environment) {
+        this.environment = environment;
+    }
+
+    /** A loader that substitutes from the process environment. */
+    public static ConfigLoader fromEnvironment() {
+        return new ConfigLoader(System::getenv);
+    }
+
+    public KeywardConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("config", "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+        }
+        return parse(text);
+    }
+
+    public KeywardConfig parse(String yamlText) {
+        JsonNode tree;
+        try {
+            tree = yaml.readTree(yamlText);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            throw new ConfigException("config", "is not valid YAML" + where);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new ConfigException("config", "must be a YAML mapping");
+        }
+        substitute(tree, "");
+        try {
+            return yaml.treeToValue(tree, KeywardConfig.class);
+        } catch (JsonMappingException e) {
+            throw translate(e);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("config", "cannot be read");
+        }
+    }
+
+    private void substitute(JsonNode node, String path) {
+        if (node instanceof ObjectNode object) {
+            Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                String childPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                if (field.getValue().isTextual()) {
+                    field.setValue(new TextNode(expand(field.getValue().textValue(), childPath)));
+                } else {
+                    substitute(field.getValue(), childPath);
+                }
+            }
+        } else if (node instanceof ArrayNode array) {
+            for (int i = 0; i < array.size(); i++) {
+                if (array.get(i).isTextual()) {
+                    array.set(i, new TextNode(expand(array.get(i).textValue(), path + "[" + i + "]")));
+                } else {
+                    substitute(array.get(i), path + "[" + i + "]");
+                }
+            }
+        }
+    }
+
+    private String expand(String text, String path) {
+        Matcher m = VARIABLE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = environment.apply(m.group(1));
+            if (value == null || value.isEmpty()) {
+                value = m.group(2);
+            }
+            if (value == null) {
+                throw new ConfigException(path, "environment variable " + m.group(1) + " is not set");
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static ConfigException translate(JsonMappingException e) {
+        String path = pathOf(e);
+        Throwable cause = e.getCause();
+        if (cause instanceof ConfigException inner) {
+            return new ConfigException(path.isEmpty() ? inner.key() : path + "." + inner.key(), inner.complaint());
+        }
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            String parent = path.contains(".") ? path.substring(0, path.lastIndexOf('.')) : "";
+            return new ConfigException(path, "unknown key" + (parent.isEmpty() ? "" : " under " + parent)
+                    + "; known keys: " + unknown.getKnownPropertyIds());
+        }
+        if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
+            String expected = e instanceof MismatchedInputException m && m.getTargetType() != null
+                    ? m.getTargetType().getSimpleName() : "another type";
+            if (e.getMessage() != null && e.getMessage().startsWith("Missing required creator property")) {
+                return new ConfigException(path, "is required");
+            }
+            return new ConfigException(path, "has the wrong type (expected " + describe(expected) + ")");
+        }
+        return new ConfigException(path.isEmpty() ? "config" : path, "is invalid");
+    }
+
+    private static String describe(String javaType) {
+        return switch (javaType) {
+            case "Integer", "int", "Long", "long" -> "a whole number";
+            case "Boolean", "boolean" -> "true or false";
+            case "String" -> "a string";
+            case "Map", "LinkedHashMap" -> "a mapping";
+            default -> "a mapping or value of the documented form";
+        };
+    }
+
+    private static String pathOf(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (path.length() > 0) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+}

@@ -1,0 +1,72 @@
+package io.keyward.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The whole configuration, built once from YAML and never changed. Every part validates itself on
+ * construction, so a running gateway only ever sees a config that made sense.
+ *
+ * @param mountPrefix path prefix under which {@code /{vendor}/...} is served ("" for the context root)
+ * @param nodeId this gateway's name in audit rows; defaults to the host name
+ */
+public record KeywardConfig(String mountPrefix, String nodeId, DatabaseConfig database, SecurityConfig security,
+                            KeysConfig keys, LimitsConfig limits, ForwardConfig forward,
+                            Map<String, VendorConfig> vendors) {
+
+    public KeywardConfig {
+        vendors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vendors));
+    }
+
+    @JsonCreator
+    static KeywardConfig fromYaml(@JsonProperty("mount_prefix") String mountPrefix,
+                                  @JsonProperty("node_id") String nodeId,
+                                  @JsonProperty("database") DatabaseConfig database,
+                                  @JsonProperty("security") SecurityConfig security,
+                                  @JsonProperty("keys") KeysConfig keys,
+                                  @JsonProperty("limits") LimitsConfig limits,
+                                  @JsonProperty("forward") ForwardConfig forward,
+                                  @JsonProperty("vendors") Map<String, VendorConfig> vendors) {
+        required("database", database);
+        required("security", security);
+        required("vendors", vendors);
+        if (vendors.isEmpty()) {
+            throw new ConfigException("vendors", "name at least one vendor");
+        }
+        return new KeywardConfig(prefix(mountPrefix), nodeId == null || nodeId.isBlank() ? hostName() : nodeId.strip(),
+                database, security,
+                keys == null ? KeysConfig.ofDefaults() : keys,
+                limits == null ? LimitsConfig.ofDefaults() : limits,
+                forward == null ? ForwardConfig.ofDefaults() : forward,
+                vendors);
+    }
+
+    private static void required(String key, Object value) {
+        if (value == null) {
+            throw new ConfigException(key, "is required");
+        }
+    }
+
+    private static String prefix(String text) {
+        if (text == null || text.isBlank() || text.equals("/")) {
+            return "";
+        }
+        String p = text.strip();
+        if (!p.matches("(/[A-Za-z0-9._~-]+)+/?")) {
+            throw new ConfigException("mount_prefix", "must be a path such as /agents (letters, digits, . _ ~ -)");
+        }
+        return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "keyward";
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.keyward.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * The server-side secrets that protect keys: the pepper vault-key hashes are keyed with, and the
+ * SHA-256 of the admin token (the token itself is never stored).
+ */
+public record SecurityConfig(Secret keyPepper, byte[] adminTokenSha256) {
+    static final int MIN_PEPPER_CHARS = 32;
+
+    public SecurityConfig {
+        if (keyPepper.reveal().length() < MIN_PEPPER_CHARS) {
+            throw new ConfigException("key_pepper", "must be at least " + MIN_PEPPER_CHARS + " characters of random text");
+        }
+        adminTokenSha256 = adminTokenSha256.clone();
+    }
+
+    @Override
+    public byte[] adminTokenSha256() {
+        return adminTokenSha256.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "SecurityConfig[keyPepper=****, adminTokenSha256=****]";
+    }
+
+    @JsonCreator
+    static SecurityConfig fromYaml(@JsonProperty("key_pepper") String keyPepper,
+                                   @JsonProperty("key_pepper_file") String keyPepperFile,
+                                   @JsonProperty("admin_token_sha256") String adminTokenSha256) {
+        Secret pepper = Secret.fromValueOrFile("key_pepper", keyPepper, keyPepperFile, true);
+        if (adminTokenSha256 == null || !adminTokenSha256.strip().matches("(?i)[0-9a-f]{64}")) {
+            throw new ConfigException("admin_token_sha256",
+                    "must be the SHA-256 of the admin token as 64 hex digits (printf %s \"$TOKEN\" | sha256sum)");
+        }
+        return new SecurityConfig(pepper, HexFormat.of().parseHex(adminTokenSha256.strip().toLowerCase(Locale.ROOT)));
+    }
+}

@@ -1,0 +1,52 @@
+package io.keyward.decision;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keyward.json.Json;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+
+/**
+ * Writes Keyward's one error shape:
+ * {@code {"error":{"type":"keyward_error","code":"...","message":"...","request_id":"..."}}}.
+ * The proxy and the admin API both answer through here so the shape cannot drift.
+ */
+public final class ErrorReply {
+    public static final String REQUEST_ID_HEADER = "X-Keyward-Request-Id";
+
+    private ErrorReply() {
+    }
+
+    public static void write(HttpServletResponse response, Refusal refusal, String requestId) throws IOException {
+        write(response, refusal.status(), refusal.code().wire(), refusal.getMessage(), null, requestId);
+    }
+
+    /**
+     * @param param the request field at fault (admin input), or null
+     */
+    public static void write(HttpServletResponse response, int status, String code, String message,
+                             String param, String requestId) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        response.resetBuffer();
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.setHeader(REQUEST_ID_HEADER, requestId);
+        response.setHeader("Cache-Control", "no-store");
+        response.getOutputStream().write(body(code, message, param, requestId));
+    }
+
+    static byte[] body(String code, String message, String param, String requestId) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode error = root.putObject("error");
+        error.put("type", "keyward_error");
+        error.put("code", code);
+        error.put("message", message);
+        if (param != null) {
+            error.put("param", param);
+        }
+        error.put("request_id", requestId);
+        return Json.bytes(root);
+    }
+}

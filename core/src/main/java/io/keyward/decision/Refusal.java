@@ -1,0 +1,38 @@
+package io.keyward.decision;
+
+/**
+ * Thrown by a step of the call to answer early: the call goes no further, the agent gets the JSON
+ * error shape with {@link #status()}, and the audit row records {@link #code()} and {@link #rule()}.
+ *
+ * <p>Messages are written for the agent's operator: they never carry a secret or a presented key.
+ * No stack trace is filled in, because a refusal is an expected outcome, not a fault.
+ */
+public final class Refusal extends RuntimeException {
+    private final Code code;
+    private final int status;
+    private final String rule;
+
+    public Refusal(Code code, String message) {
+        this(code, code.httpStatus(), message, null);
+    }
+
+    public Refusal(Code code, int status, String message, String rule) {
+        super(message, null, false, false);
+        this.code = code;
+        this.status = status;
+        this.rule = rule;
+    }
+
+    public Code code() {
+        return code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The policy rule that stopped the call, or null. */
+    public String rule() {
+        return rule;
+    }
+}

@@ -1,0 +1,182 @@
+package io.keyward.forward;
+
+import io.keyward.config.ForwardConfig;
+import io.keyward.decision.Code;
+import io.keyward.decision.Refusal;
+import io.keyward.request.CallRequest;
+import io.keyward.route.Route;
+import io.keyward.secret.UpstreamCredential;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpRequest;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Sends the call to the vendor with one pooled HttpClient 5 client and streams the answer back
+ * unchanged: status, end-to-end headers and the body as bytes (compressed bodies stay compressed;
+ * nothing is decoded that Keyward does not need to read).
+ *
+ * <p>The upstream host always comes from the route's configured base, never from the agent's
+ * request; the client neither retries nor follows redirects, since either could repeat or divert a
+ * money-moving call.
+ */
+public final class Forwarder implements AutoCloseable {
+    private final PoolingHttpClientConnectionManager pool;
+    private final CloseableHttpClient client;
+
+    public Forwarder(ForwardConfig config) {
+        pool = PoolingHttpClientConnectionManagerBuilder.create()
+                .setMaxConnTotal(config.maxConnections())
+                .setMaxConnPerRoute(config.maxConnections())
+                .setDefaultConnectionConfig(ConnectionConfig.custom()
+                        .setConnectTimeout(Timeout.of(config.connectTimeout()))
+                        .setSocketTimeout(Timeout.of(config.responseTimeout()))
+                        .build())
+                .build();
+        client = HttpClients.custom()
+                .setConnectionManager(pool)
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setResponseTimeout(Timeout.of(config.responseTimeout()))
+                        .setConnectionRequestTimeout(Timeout.of(config.connectTimeout()))
+                        .setRedirectsEnabled(false)
+                        .build())
+                .disableAutomaticRetries()
+                .disableRedirectHandling()
+                .disableContentCompression()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .build();
+    }
+
+    /**
+     * Forwards the call and copies the vendor's answer to {@code agent}.
+     *
+     * @throws Refusal {@code error_upstream} (502, or 504 on a timeout) when the vendor could not be
+     *     reached or did not answer before anything was sent to the agent
+     */
+    public ForwardResult forward(Route route, CallRequest call, UpstreamCredential credential, HttpServletResponse agent) {
+        ClassicHttpRequest proxyToServerRequest = proxyToServerRequest(route, call, credential);
+        HttpHost target = HttpHost.create(route.upstreamBase());
+        long start = System.nanoTime();
+        ClassicHttpResponse serverToProxyResponse;
+        try {
+            serverToProxyResponse = client.executeOpen(target, proxyToServerRequest, null);
+        } catch (IOException e) {
+            throw failure(e);
+        }
+        try (serverToProxyResponse) {
+            String upstreamRequestId = header(serverToProxyResponse, route.vendor().requestIdHeader());
+            boolean complete = proxyToClientResponse(serverToProxyResponse, agent);
+            return new ForwardResult(serverToProxyResponse.getCode(), upstreamRequestId, micros(start), complete);
+        } catch (IOException e) {
+            // Closing a half-read response may fail too; the status was already sent, so report it as incomplete.
+            return new ForwardResult(serverToProxyResponse.getCode(), null, micros(start), false);
+        }
+    }
+
+    private static ClassicHttpRequest proxyToServerRequest(Route route, CallRequest call, UpstreamCredential credential) {
+        String basePath = route.upstreamBase().getRawPath() == null ? "" : route.upstreamBase().getRawPath();
+        String pathAndQuery = basePath + credential.path() + (route.rawQuery() == null ? "" : "?" + route.rawQuery());
+        ClassicRequestBuilder builder = ClassicRequestBuilder.create(call.method()).setPath(pathAndQuery);
+        Set<String> connectionTokens = HopByHopHeaders.connectionTokens(values(call, "Connection"));
+        for (CallRequest.Header h : call.headers()) {
+            if (HopByHopHeaders.passesAgentToVendor(h.name(), connectionTokens)) {
+                builder.addHeader(h.name(), h.value());
+            }
+        }
+        builder.setHeader("Authorization", credential.authorization());
+        if (call.body().length > 0 || !"GET".equals(call.method()) && !"DELETE".equals(call.method())) {
+            // No content type on the entity: the agent's own Content-Type header travels as sent.
+            builder.setEntity(new ByteArrayEntity(call.body(), null));
+        }
+        return builder.build();
+    }
+
+    /** @return false when the vendor's body broke off part way */
+    private static boolean proxyToClientResponse(ClassicHttpResponse response, HttpServletResponse agent) throws IOException {
+        agent.setStatus(response.getCode());
+        List<String> connection = new ArrayList<>();
+        for (Header h : response.getHeaders("Connection")) {
+            connection.add(h.getValue());
+        }
+        Set<String> tokens = HopByHopHeaders.connectionTokens(connection);
+        for (Header h : response.getHeaders()) {
+            if (HopByHopHeaders.passesVendorToAgent(h.getName(), tokens)) {
+                agent.addHeader(h.getName(), h.getValue());
+            }
+        }
+        HttpEntity entity = response.getEntity();
+        if (entity == null) {
+            return true;
+        }
+        OutputStream out = agent.getOutputStream();
+        try (InputStream in = entity.getContent()) {
+            in.transferTo(out);
+        } catch (IOException e) {
+            return false;
+        }
+        out.flush();
+        return true;
+    }
+
+    private static Refusal failure(IOException e) {
+        if (e instanceof SocketTimeoutException && !(e instanceof ConnectTimeoutException)) {
+            return new Refusal(Code.ERROR_UPSTREAM, 504, "the vendor did not answer in time", null);
+        }
+        if (e instanceof ConnectException || e instanceof ConnectTimeoutException
+                || e instanceof UnknownHostException || e instanceof NoRouteToHostException) {
+            return new Refusal(Code.ERROR_UPSTREAM, 502, "the vendor could not be reached", null);
+        }
+        return new Refusal(Code.ERROR_UPSTREAM, 502, "the call to the vendor failed", null);
+    }
+
+    private static List<String> values(CallRequest call, String name) {
+        List<String> out = new ArrayList<>();
+        for (CallRequest.Header h : call.headers()) {
+            if (h.name().equalsIgnoreCase(name)) {
+                out.add(h.value());
+            }
+        }
+        return out;
+    }
+
+    private static String header(ClassicHttpResponse response, String name) {
+        if (name == null) {
+            return null;
+        }
+        Header h = response.getFirstHeader(name);
+        return h == null ? null : h.getValue();
+    }
+
+    private static long micros(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000;
+    }
+
+    @Override
+    public void close() throws IOException {
+        client.close();
+        pool.close();
+    }
+}

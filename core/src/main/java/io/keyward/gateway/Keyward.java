@@ -1,0 +1,126 @@
+package io.keyward.gateway;
+
+import io.keyward.audit.AuditWriter;
+import io.keyward.auth.Authenticator;
+import io.keyward.config.KeywardConfig;
+import io.keyward.forward.Forwarder;
+import io.keyward.key.KeyHasher;
+import io.keyward.policy.PolicyCheck;
+import io.keyward.request.RequestReader;
+import io.keyward.route.Router;
+import io.keyward.secret.CredentialInjector;
+import io.keyward.store.Store;
+import io.keyward.vendor.VendorProfile;
+import io.keyward.vendor.VendorProfiles;
+import java.sql.SQLException;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running gateway: the config and every step built from it, once. The filter and the admin
+ * servlet of a web app share one instance; two instances (two nodes) share only the database.
+ */
+public final class Keyward implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Keyward.class);
+    /** ServletContext attribute under which the listener publishes the running instance. */
+    public static final String CONTEXT_ATTRIBUTE = Keyward.class.getName();
+    private static final int AUDIT_QUEUE = 10_000;
+
+    private final KeywardConfig config;
+    private final Map<String, VendorProfile> vendors;
+    private final Store store;
+    private final KeyHasher hasher;
+    private final Router router;
+    private final Authenticator authenticator;
+    private final RequestReader requestReader;
+    private final PolicyCheck policy;
+    private final CredentialInjector credentials;
+    private final Forwarder forwarder;
+    private final AuditWriter audit;
+
+    private Keyward(KeywardConfig config, Store store) {
+        this.config = config;
+        this.vendors = VendorProfiles.fromConfig(config.vendors());
+        this.store = store;
+        this.hasher = new KeyHasher(config.security().keyPepper());
+        this.router = new Router(config.mountPrefix(), vendors);
+        this.authenticator = new Authenticator(store.keys(), hasher);
+        this.requestReader = new RequestReader(config.limits().maxBodyBytes());
+        this.policy = new PolicyCheck();
+        this.credentials = new CredentialInjector();
+        this.forwarder = new Forwarder(config.forward());
+        this.audit = new AuditWriter(store.calls(), AUDIT_QUEUE);
+    }
+
+    /** Starts a gateway on the database the config names (its own pool, or JNDI). */
+    public static Keyward start(KeywardConfig config) throws SQLException {
+        VendorProfiles.fromConfig(config.vendors());
+        Store store = Store.open(config.database());
+        return started(config, store);
+    }
+
+    /** Starts a gateway on a DataSource the caller owns. */
+    public static Keyward start(KeywardConfig config, DataSource dataSource) throws SQLException {
+        VendorProfiles.fromConfig(config.vendors());
+        return started(config, Store.open(dataSource, config.database().migrate()));
+    }
+
+    private static Keyward started(KeywardConfig config, Store store) {
+        Keyward keyward = new Keyward(config, store);
+        LOG.info("Keyward node {} serving {} under '{}/'", config.nodeId(), keyward.vendors.keySet(), config.mountPrefix());
+        return keyward;
+    }
+
+    public KeywardConfig config() {
+        return config;
+    }
+
+    public Map<String, VendorProfile> vendors() {
+        return vendors;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    public KeyHasher hasher() {
+        return hasher;
+    }
+
+    Router router() {
+        return router;
+    }
+
+    Authenticator authenticator() {
+        return authenticator;
+    }
+
+    RequestReader requestReader() {
+        return requestReader;
+    }
+
+    PolicyCheck policy() {
+        return policy;
+    }
+
+    CredentialInjector credentials() {
+        return credentials;
+    }
+
+    Forwarder forwarder() {
+        return forwarder;
+    }
+
+    public AuditWriter audit() {
+        return audit;
+    }
+
+    @Override
+    public void close() throws Exception {
+        try (store; forwarder; audit) {
+            LOG.info("Keyward node {} stopping", config.nodeId());
+        }
+    }
+}

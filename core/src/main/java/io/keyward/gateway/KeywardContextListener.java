@@ -1,0 +1,61 @@
+package io.keyward.gateway;
+
+import io.keyward.config.ConfigLoader;
+import io.keyward.config.KeywardConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts Keyward when its web app starts and stops it with the web app. The config file is found,
+ * first match wins, at: the context init-param {@code keyward.config}, the system property
+ * {@code keyward.config}, the environment variable {@code KEYWARD_CONFIG}. A bad config fails the
+ * web app's start with a message naming the key.
+ */
+public final class KeywardContextListener implements ServletContextListener {
+    private static final Logger LOG = LoggerFactory.getLogger(KeywardContextListener.class);
+    public static final String CONFIG_PARAM = "keyward.config";
+
+    @Override
+    public void contextInitialized(ServletContextEvent sce) {
+        ServletContext context = sce.getServletContext();
+        String location = configLocation(context);
+        if (location == null) {
+            throw new IllegalStateException("Keyward has no config: set the context parameter or system property "
+                    + CONFIG_PARAM + ", or the environment variable KEYWARD_CONFIG");
+        }
+        KeywardConfig config = ConfigLoader.fromEnvironment().load(Path.of(location));
+        try {
+            context.setAttribute(Keyward.CONTEXT_ATTRIBUTE, Keyward.start(config));
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("Keyward cannot open its database: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent sce) {
+        Object running = sce.getServletContext().getAttribute(Keyward.CONTEXT_ATTRIBUTE);
+        if (running instanceof Keyward keyward) {
+            try {
+                keyward.close();
+            } catch (Exception e) {
+                LOG.warn("Keyward did not stop cleanly: {}", e.getClass().getName());
+            }
+        }
+    }
+
+    private static String configLocation(ServletContext context) {
+        String fromContext = context.getInitParameter(CONFIG_PARAM);
+        if (fromContext != null && !fromContext.isBlank()) {
+            return fromContext;
+        }
+        String fromProperty = System.getProperty(CONFIG_PARAM);
+        if (fromProperty != null && !fromProperty.isBlank()) {
+            return fromProperty;
+        }
+        return System.getenv("KEYWARD_CONFIG");
+    }
+}

@@ -1,0 +1,114 @@
+package io.keyward.gateway;
+
+import io.keyward.audit.AuditEvent;
+import io.keyward.decision.ErrorReply;
+import io.keyward.decision.Refusal;
+import io.keyward.decision.RequestIds;
+import io.keyward.forward.ForwardResult;
+import io.keyward.key.VaultKey;
+import io.keyward.request.CallRequest;
+import io.keyward.route.Route;
+import io.keyward.secret.UpstreamCredential;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway: serves {@code {prefix}/{vendor}/...} and passes every other path down the chain.
+ * This class alone knows the order of the steps of a call:
+ *
+ * <pre>
+ *   route -> auth -> request -> policy -> secret -> forward -> audit
+ * </pre>
+ *
+ * Any step may answer early by throwing a {@link Refusal}; the answer is the JSON error shape, and
+ * every call, allowed or refused, becomes one audit row.
+ *
+ * <p>Wiring: either construct it with a running {@link Keyward} (embedded use), or declare it in
+ * {@code web.xml} after {@link KeywardContextListener}, which publishes the instance this filter
+ * picks up in {@link #init}. It takes no init-params of its own; all settings are in the config file.
+ */
+public final class KeywardFilter implements Filter {
+    private static final Logger LOG = LoggerFactory.getLogger(KeywardFilter.class);
+    private Keyward keyward;
+
+    /** For web.xml: the instance comes from the ServletContext at init. */
+    public KeywardFilter() {
+    }
+
+    public KeywardFilter(Keyward keyward) {
+        this.keyward = keyward;
+    }
+
+    @Override
+    public void init(FilterConfig filterConfig) throws ServletException {
+        if (filterConfig.getInitParameterNames().hasMoreElements()) {
+            throw new ServletException("KeywardFilter takes no init-params; settings live in the Keyward config file");
+        }
+        if (keyward == null) {
+            Object published = filterConfig.getServletContext().getAttribute(Keyward.CONTEXT_ATTRIBUTE);
+            if (!(published instanceof Keyward k)) {
+                throw new ServletException("No running Keyward in this web app: declare "
+                        + KeywardContextListener.class.getName() + " as a listener");
+            }
+            keyward = k;
+        }
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        HttpServletRequest request = (HttpServletRequest) req;
+        HttpServletResponse response = (HttpServletResponse) res;
+        String rawPath = request.getRequestURI().substring(request.getContextPath().length());
+        Optional<Route> route = keyward.router().route(rawPath, request.getQueryString());
+        if (route.isEmpty()) {
+            chain.doFilter(req, res);
+            return;
+        }
+        AuditEvent event = new AuditEvent(RequestIds.next(), request.getMethod(), route.get().upstreamPath());
+        event.vendor(route.get().vendor().name());
+        response.setHeader(ErrorReply.REQUEST_ID_HEADER, event.requestId());
+        try {
+            proxy(route.get(), request, response, event);
+        } catch (Refusal refusal) {
+            event.refused(refusal);
+            ErrorReply.write(response, refusal, event.requestId());
+        } catch (RuntimeException e) {
+            // A fault of Keyward's own: the agent learns only that the store or gateway is unavailable.
+            LOG.error("Call {} failed inside Keyward: {}", event.requestId(), e.getClass().getName());
+            Refusal unavailable = new Refusal(io.keyward.decision.Code.ERROR_UNAVAILABLE, "Keyward is unavailable; try again later");
+            event.refused(unavailable);
+            ErrorReply.write(response, unavailable, event.requestId());
+        } finally {
+            keyward.audit().write(event.toRow(keyward.config().nodeId()));
+        }
+    }
+
+    private void proxy(Route route, HttpServletRequest request, HttpServletResponse response, AuditEvent event)
+            throws IOException {
+        VaultKey key = keyward.authenticator().authenticate(Collections.list(request.getHeaders("Authorization")));
+        event.key(key);
+        CallRequest call = keyward.requestReader().read(request);
+        event.idempotencyKey(call.idempotencyKey());
+        keyward.policy().check(key, route);
+        UpstreamCredential credential = keyward.credentials().credentialFor(route);
+        event.forwardedPath(credential.path());
+        ForwardResult result = keyward.forwarder().forward(route, call, credential, response);
+        event.forwarded(result);
+    }
+
+    @Override
+    public void destroy() {
+        // The Keyward instance belongs to whoever created it (the listener or the embedding code).
+    }
+}

@@ -1,0 +1,34 @@
+package io.keyward.key;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+
+/**
+ * One row of {@code vault_keys} as read at one moment. {@code expired} is computed by the database
+ * clock in the same query, so node clock skew cannot extend a key's life.
+ *
+ * @param policy the key's policy as JSON text, or null for the vendor's safe default
+ * @param metadata free-form JSON object text, or null
+ */
+public record VaultKey(String id, byte[] secretHash, String agentName, String agentRunId, String vendor,
+                       String policy, BigDecimal dailyUsdCap, BigDecimal runUsdCap, Instant expiresAt,
+                       Instant revokedAt, String revokedReason, String metadata, Instant createdAt, long version,
+                       boolean expired) {
+
+    public boolean revoked() {
+        return revokedAt != null;
+    }
+
+    public KeyState state() {
+        if (revoked()) {
+            return KeyState.REVOKED;
+        }
+        return expired ? KeyState.EXPIRED : KeyState.ACTIVE;
+    }
+
+    @Override
+    public String toString() {
+        return "VaultKey[id=" + id + ", agent=" + agentName + ", run=" + agentRunId + ", vendor=" + vendor
+                + ", state=" + state() + "]";
+    }
+}

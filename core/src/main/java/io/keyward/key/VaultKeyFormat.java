@@ -1,0 +1,82 @@
+package io.keyward.key;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32;
+
+/**
+ * The vault key's text form: {@code kw_} + a 16-character public id + {@code _} + 32 base62
+ * characters of secret (190 bits) + a 6-character checksum.
+ *
+ * <p>The checksum lets a typo or a truncated key be refused without a database round trip, and the
+ * {@code kw_} prefix lets the gateway (and secret scanners) tell a vault key from a vendor key.
+ */
+public final class VaultKeyFormat {
+    public static final String PREFIX = "kw_";
+    static final int ID_CHARS = 16;
+    static final int SECRET_CHARS = 32;
+    static final int CHECKSUM_CHARS = 6;
+    private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    private static final String ID_ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
+    private static final Pattern SHAPE = Pattern.compile(
+            "kw_([0-9a-z]{" + ID_CHARS + "})_([0-9A-Za-z]{" + SECRET_CHARS + "})([0-9A-Za-z]{" + CHECKSUM_CHARS + "})");
+    private static final Pattern ID_SHAPE = Pattern.compile("[0-9a-z]{" + ID_CHARS + "}");
+
+    private final SecureRandom random;
+
+    public VaultKeyFormat(SecureRandom random) {
+        this.random = random;
+    }
+
+    /** A new key; its text is shown to the caller once and only its hash is kept. */
+    public PresentedKey generate() {
+        String id = randomText(ID_ALPHABET, ID_CHARS);
+        String secret = randomText(BASE62, SECRET_CHARS);
+        return new PresentedKey(id, secret, compose(id, secret));
+    }
+
+    /** The text of the key with this id and secret, checksum included. */
+    public static String compose(String id, String secret) {
+        return PREFIX + id + "_" + secret + checksum(id, secret);
+    }
+
+    /** The key's parts, or empty when the text is not a well-formed vault key with a valid checksum. */
+    public static Optional<PresentedKey> parse(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        Matcher m = SHAPE.matcher(text);
+        if (!m.matches() || !checksum(m.group(1), m.group(2)).equals(m.group(3))) {
+            return Optional.empty();
+        }
+        return Optional.of(new PresentedKey(m.group(1), m.group(2), text));
+    }
+
+    /** Whether the text has the shape of a public key id (used to reject junk ids before any lookup). */
+    public static boolean isKeyId(String text) {
+        return text != null && ID_SHAPE.matcher(text).matches();
+    }
+
+    private String randomText(String alphabet, int length) {
+        char[] out = new char[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = alphabet.charAt(random.nextInt(alphabet.length()));
+        }
+        return new String(out);
+    }
+
+    static String checksum(String id, String secret) {
+        CRC32 crc = new CRC32();
+        crc.update((id + "_" + secret).getBytes(StandardCharsets.US_ASCII));
+        long value = crc.getValue();
+        char[] out = new char[CHECKSUM_CHARS];
+        for (int i = CHECKSUM_CHARS - 1; i >= 0; i--) {
+            out[i] = BASE62.charAt((int) (value % 62));
+            value /= 62;
+        }
+        return new String(out);
+    }
+}

@@ -1,0 +1,31 @@
+package io.keyward.store;
+
+import java.util.List;
+import org.apache.ibatis.session.SqlSession;
+import org.apache.ibatis.session.SqlSessionFactory;
+
+/** Writes and reads the {@code calls} audit log. */
+public final class CallRepository {
+    private final SqlSessionFactory sessions;
+
+    CallRepository(SqlSessionFactory sessions) {
+        this.sessions = sessions;
+    }
+
+    /** Inserts the rows in one statement and one transaction; rows whose request id is already stored are skipped. */
+    public void insertBatch(List<CallRow> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (SqlSession s = sessions.openSession(false)) {
+            s.getMapper(CallMapper.class).insertBatch(rows);
+            s.commit();
+        }
+    }
+
+    public List<CallRow> list(CallQuery query) {
+        try (SqlSession s = sessions.openSession(true)) {
+            return s.getMapper(CallMapper.class).list(query);
+        }
+    }
+}

