@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -69,6 +68,7 @@ public final class ConfigLoader {
             throw new ConfigException("config", "must be a YAML mapping");
         }
         substitute(tree, "");
+        checkKnownKeys(tree, KeywardConfig.class, "");
         try {
             return yaml.treeToValue(tree, KeywardConfig.class);
         } catch (JsonMappingException e) {
@@ -76,6 +76,49 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw new ConfigException("config", "cannot be read");
         }
+    }
+
+    /**
+     * Rejects unknown keys before binding. Jackson reports an unknown property only after the
+     * record's creator ran, so a misspelt key would otherwise surface as "the right key is missing".
+     * The known keys are the {@code @JsonProperty} names of each config record's {@code @JsonCreator}.
+     */
+    private static void checkKnownKeys(JsonNode node, java.lang.reflect.Type type, String path) {
+        if (!(node instanceof ObjectNode object)) {
+            return;
+        }
+        if (type instanceof java.lang.reflect.ParameterizedType generic && generic.getRawType() == Map.class) {
+            java.lang.reflect.Type valueType = generic.getActualTypeArguments()[1];
+            object.fields().forEachRemaining(f -> checkKnownKeys(f.getValue(), valueType, join(path, f.getKey())));
+            return;
+        }
+        if (!(type instanceof Class<?> record)) {
+            return;
+        }
+        Map<String, java.lang.reflect.Type> known = new java.util.LinkedHashMap<>();
+        for (java.lang.reflect.Method m : record.getDeclaredMethods()) {
+            if (m.isAnnotationPresent(com.fasterxml.jackson.annotation.JsonCreator.class)) {
+                for (java.lang.reflect.Parameter p : m.getParameters()) {
+                    known.put(p.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class).value(), p.getParameterizedType());
+                }
+            }
+        }
+        if (known.isEmpty()) {
+            return;
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            String childPath = join(path, field.getKey());
+            if (!known.containsKey(field.getKey())) {
+                throw new ConfigException(childPath, "unknown key; known keys here: " + String.join(", ", known.keySet()));
+            }
+            checkKnownKeys(field.getValue(), known.get(field.getKey()), childPath);
+        }
+    }
+
+    private static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
     }
 
     private void substitute(JsonNode node, String path) {
@@ -123,11 +166,6 @@ public final class ConfigLoader {
         Throwable cause = e.getCause();
         if (cause instanceof ConfigException inner) {
             return new ConfigException(path.isEmpty() ? inner.key() : path + "." + inner.key(), inner.complaint());
-        }
-        if (e instanceof UnrecognizedPropertyException unknown) {
-            String parent = path.contains(".") ? path.substring(0, path.lastIndexOf('.')) : "";
-            return new ConfigException(path, "unknown key" + (parent.isEmpty() ? "" : " under " + parent)
-                    + "; known keys: " + unknown.getKnownPropertyIds());
         }
         if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
             String expected = e instanceof MismatchedInputException m && m.getTargetType() != null

@@ -1,0 +1,81 @@
+package io.keyward.key;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.keyward.config.Secret;
+import java.security.SecureRandom;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class VaultKeyFormatTest {
+    private final VaultKeyFormat format = new VaultKeyFormat(new SecureRandom());
+
+    @Test
+    void generatedKeysParseBackToTheirParts() {
+        PresentedKey key = format.generate();
+        assertTrue(key.text().startsWith("kw_" + key.id() + "_" + key.secret()));
+        assertEquals(key, VaultKeyFormat.parse(key.text()).orElseThrow());
+        assertTrue(VaultKeyFormat.isKeyId(key.id()));
+        assertFalse(key.toString().contains(key.secret()), "toString hides the secret");
+    }
+
+    @Test
+    void secretsCarryAtLeast160BitsAndDoNotRepeat() {
+        // 32 base62 characters = 32 * log2(62) = 190.5 bits.
+        assertTrue(VaultKeyFormat.SECRET_CHARS * Math.log(62) / Math.log(2) >= 160);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < 1000; i++) {
+            assertTrue(seen.add(format.generate().secret()));
+        }
+    }
+
+    @Test
+    void everySingleCharacterTypoIsCaughtByTheChecksum() {
+        String text = format.generate().text();
+        String alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        int caught = 0;
+        int tried = 0;
+        for (int i = 3; i < text.length(); i++) {
+            if (text.charAt(i) == '_') {
+                continue;
+            }
+            for (char c : alphabet.toCharArray()) {
+                if (c != text.charAt(i)) {
+                    tried++;
+                    String typo = text.substring(0, i) + c + text.substring(i + 1);
+                    if (VaultKeyFormat.parse(typo).isEmpty()) {
+                        caught++;
+                    }
+                }
+            }
+        }
+        assertEquals(tried, caught, "CRC32 catches every single-character substitution");
+    }
+
+    @Test
+    void truncatedPaddedAndForeignKeysDoNotParse() {
+        String text = format.generate().text();
+        assertTrue(VaultKeyFormat.parse(text.substring(0, text.length() - 1)).isEmpty());
+        assertTrue(VaultKeyFormat.parse(text + "x").isEmpty());
+        assertTrue(VaultKeyFormat.parse(" " + text).isEmpty());
+        assertTrue(VaultKeyFormat.parse("sk_test_51CaPtUrEaaaaaaaaaaaaaaaaaaaa").isEmpty());
+        assertTrue(VaultKeyFormat.parse(null).isEmpty());
+        assertTrue(VaultKeyFormat.parse("").isEmpty());
+    }
+
+    @Test
+    void hashesDependOnThePepperAndCompareByValue() {
+        KeyHasher a = new KeyHasher(Secret.of("pepper-a-0123456789-0123456789-0123"));
+        KeyHasher b = new KeyHasher(Secret.of("pepper-b-0123456789-0123456789-0123"));
+        PresentedKey key = format.generate();
+        assertEquals(32, a.hash(key.secret()).length);
+        assertTrue(a.matches(key.secret(), a.hash(key.secret())));
+        assertFalse(a.matches(key.secret(), b.hash(key.secret())));
+        assertFalse(a.matches(format.generate().secret(), a.hash(key.secret())));
+        assertNotEquals(new String(a.hash(key.secret())), new String(b.hash(key.secret())));
+    }
+}
