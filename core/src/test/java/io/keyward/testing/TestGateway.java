@@ -30,11 +30,11 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static TestGateway start(String jdbcUrl, FakeVendor vendor) throws Exception {
-        return start(jdbcUrl, vendor, "");
+        return start(jdbcUrl, vendor.baseUrl());
     }
 
-    public static TestGateway start(String jdbcUrl, FakeVendor vendor, String extraYaml) throws Exception {
-        KeywardConfig config = new ConfigLoader(Map.of("TEST_JDBC_URL", jdbcUrl)::get).parse(yaml(vendor.baseUrl()) + extraYaml);
+    public static TestGateway start(String jdbcUrl, String vendorBaseUrl) throws Exception {
+        KeywardConfig config = new ConfigLoader(Map.of("TEST_JDBC_URL", jdbcUrl)::get).parse(yaml(vendorBaseUrl));
         Keyward keyward = Keyward.start(config);
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
