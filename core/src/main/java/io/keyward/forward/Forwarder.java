@@ -122,9 +122,16 @@ public final class Forwarder implements AutoCloseable {
             connection.add(h.getValue());
         }
         Set<String> tokens = HopByHopHeaders.connectionTokens(connection);
+        Set<String> copied = new java.util.HashSet<>();
         for (Header h : response.getHeaders()) {
             if (HopByHopHeaders.passesVendorToAgent(h.getName(), tokens)) {
-                agent.addHeader(h.getName(), h.getValue());
+                // The first value replaces what the container put there itself (Date, Server), so
+                // the agent sees the vendor's header once, not both.
+                if (copied.add(h.getName().toLowerCase(java.util.Locale.ROOT))) {
+                    agent.setHeader(h.getName(), h.getValue());
+                } else {
+                    agent.addHeader(h.getName(), h.getValue());
+                }
             }
         }
         HttpEntity entity = response.getEntity();

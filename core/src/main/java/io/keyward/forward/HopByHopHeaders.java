@@ -15,6 +15,9 @@ final class HopByHopHeaders {
     /** Set by Keyward or by the HTTP client on the upstream request: never copied from the agent. */
     private static final Set<String> OWNED_UPSTREAM = Set.of("authorization", "host", "content-length", "expect");
 
+    /** Keyward's own request id; a vendor cannot overwrite it. */
+    private static final String KEYWARD_REQUEST_ID = "x-keyward-request-id";
+
     private HopByHopHeaders() {
     }
 
@@ -25,7 +28,7 @@ final class HopByHopHeaders {
 
     static boolean passesVendorToAgent(String name, Set<String> connectionTokens) {
         String lower = name.toLowerCase(Locale.ROOT);
-        return !HOP_BY_HOP.contains(lower) && !connectionTokens.contains(lower);
+        return !HOP_BY_HOP.contains(lower) && !connectionTokens.contains(lower) && !lower.equals(KEYWARD_REQUEST_ID);
     }
 
     /** Header names listed in {@code Connection}, which are hop-by-hop for this message too. */

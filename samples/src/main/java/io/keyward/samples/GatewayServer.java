@@ -1,0 +1,47 @@
+package io.keyward.samples;
+
+import io.keyward.admin.AdminServlet;
+import io.keyward.gateway.Keyward;
+import io.keyward.gateway.KeywardFilter;
+import jakarta.servlet.DispatcherType;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/** An embedded Jetty 12 serving one Keyward: the filter on every path, the admin API at /admin. */
+final class GatewayServer implements AutoCloseable {
+    private final Server server;
+    private final int port;
+
+    private GatewayServer(Server server, int port) {
+        this.server = server;
+        this.port = port;
+    }
+
+    static GatewayServer start(Keyward keyward, String host, int port) throws Exception {
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        context.addFilter(new FilterHolder(new KeywardFilter(keyward)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addServlet(new ServletHolder(new AdminServlet(keyward)), "/admin/*");
+        server.setHandler(context);
+        server.setStopAtShutdown(false);
+        server.start();
+        return new GatewayServer(server, connector.getLocalPort());
+    }
+
+    int port() {
+        return port;
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}

