@@ -65,7 +65,7 @@ public final class AdminServlet extends HttpServlet {
             }
             keyward = k;
         }
-        keys = new KeyAdmin(keyward.store().keys(), keyward.hasher(), keyward.config().keys(), keyward.vendors().keySet());
+        keys = new KeyAdmin(keyward.store().keys(), keyward.hasher(), keyward.config().keys(), keyward.vendors());
     }
 
     @Override

@@ -10,6 +10,10 @@ import io.keyward.key.PresentedKey;
 import io.keyward.key.VaultKey;
 import io.keyward.key.VaultKeyFormat;
 import io.keyward.money.Usd;
+import io.keyward.policy.PolicyException;
+import io.keyward.policy.PolicyParser;
+import io.keyward.vendor.VendorProfile;
+import java.util.Map;
 import io.keyward.store.KeyQuery;
 import io.keyward.store.NewVaultKey;
 import io.keyward.store.VaultKeyRepository;
@@ -38,13 +42,13 @@ final class KeyAdmin {
     private final KeyHasher hasher;
     private final VaultKeyFormat format = new VaultKeyFormat(new SecureRandom());
     private final KeysConfig lifetimes;
-    private final Set<String> vendors;
+    private final Map<String, VendorProfile> vendors;
 
-    KeyAdmin(VaultKeyRepository keys, KeyHasher hasher, KeysConfig lifetimes, Set<String> vendors) {
+    KeyAdmin(VaultKeyRepository keys, KeyHasher hasher, KeysConfig lifetimes, Map<String, VendorProfile> vendors) {
         this.keys = keys;
         this.hasher = hasher;
         this.lifetimes = lifetimes;
-        this.vendors = Set.copyOf(vendors);
+        this.vendors = Map.copyOf(vendors);
     }
 
     /** A freshly issued key and the only copy of its text that will ever be shown. */
@@ -53,8 +57,8 @@ final class KeyAdmin {
 
     Issued issue(JsonInput in) {
         String vendor = required(in, "vendor");
-        if (!vendors.contains(vendor)) {
-            throw new AdminInputException("vendor", "unknown vendor; this gateway serves " + String.join(", ", vendors.stream().sorted().toList()));
+        if (!vendors.containsKey(vendor)) {
+            throw new AdminInputException("vendor", "unknown vendor; this gateway serves " + String.join(", ", vendors.keySet().stream().sorted().toList()));
         }
         String agentName = name(in, "agent_name", true);
         String agentRunId = name(in, "agent_run_id", false);
@@ -84,6 +88,13 @@ final class KeyAdmin {
         BigDecimal dailyCap = usd(in, "daily_usd_cap");
         BigDecimal runCap = usd(in, "run_usd_cap");
         String policy = jsonObject(in, "policy", MAX_POLICY_BYTES);
+        if (policy != null) {
+            try {
+                PolicyParser.parse(in.object("policy"), vendors.get(vendor).catalog());
+            } catch (PolicyException e) {
+                throw new AdminInputException(e.path(), e.getMessage().substring(e.path().length() + 2));
+            }
+        }
         String metadata = jsonObject(in, "metadata", MAX_METADATA_BYTES);
 
         PresentedKey generated = format.generate();

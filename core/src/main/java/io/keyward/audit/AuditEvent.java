@@ -7,6 +7,7 @@ import io.keyward.decision.Refusal;
 import io.keyward.forward.ForwardResult;
 import io.keyward.json.Json;
 import io.keyward.key.VaultKey;
+import io.keyward.request.CallRequest;
 import io.keyward.store.CallRow;
 import java.time.Instant;
 
@@ -26,6 +27,8 @@ public final class AuditEvent {
     private String vendor;
     private VaultKey key;
     private String idempotencyKey;
+    private String operation;
+    private String pathTemplate;
     private Code result = Code.ALLOWED;
     private String rule;
     private String reason;
@@ -52,8 +55,18 @@ public final class AuditEvent {
         this.path = upstreamPath;
     }
 
-    public void idempotencyKey(String value) {
-        this.idempotencyKey = value;
+    /** What the request step read: the operation, its path template and the idempotency key. */
+    public void call(CallRequest call) {
+        this.idempotencyKey = call.idempotencyKey();
+        if (call.operation() != null) {
+            this.operation = call.operation().name();
+            this.pathTemplate = call.operation().path().toString();
+        }
+    }
+
+    /** The policy entry that allowed the call. */
+    public void allowedBy(String ruleLabel) {
+        this.rule = ruleLabel;
     }
 
     public void refused(Refusal refusal) {
@@ -77,7 +90,7 @@ public final class AuditEvent {
         long latencyUs = (System.nanoTime() - startNanos) / 1_000;
         return new CallRow(null, ts, requestId, key == null ? null : key.id(),
                 key == null ? null : key.agentName(), key == null ? null : key.agentRunId(),
-                vendor, method, null, null, cut(path, MAX_PATH), result.wire(), rule, cut(reason, MAX_TEXT),
+                vendor, method, operation, pathTemplate, cut(path, MAX_PATH), result.wire(), rule, cut(reason, MAX_TEXT),
                 null, null,
                 forwarded == null ? null : forwarded.status(),
                 forwarded == null ? null : cut(forwarded.upstreamRequestId(), 200),

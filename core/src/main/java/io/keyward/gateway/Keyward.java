@@ -47,8 +47,8 @@ public final class Keyward implements AutoCloseable {
         this.hasher = new KeyHasher(config.security().keyPepper());
         this.router = new Router(config.mountPrefix(), vendors);
         this.authenticator = new Authenticator(store.keys(), hasher);
-        this.requestReader = new RequestReader(config.limits().maxBodyBytes());
-        this.policy = new PolicyCheck();
+        this.requestReader = new RequestReader(config.limits().maxBodyBytes(), config.limits().decodeRequestBodies());
+        this.policy = new PolicyCheck(vendors);
         this.credentials = new CredentialInjector();
         this.forwarder = new Forwarder(config.forward());
         this.audit = new AuditWriter(store.calls(), AUDIT_QUEUE);

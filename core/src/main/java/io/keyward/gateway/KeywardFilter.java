@@ -98,9 +98,9 @@ public final class KeywardFilter implements Filter {
             throws IOException {
         VaultKey key = keyward.authenticator().authenticate(Collections.list(request.getHeaders("Authorization")));
         event.key(key);
-        CallRequest call = keyward.requestReader().read(request);
-        event.idempotencyKey(call.idempotencyKey());
-        keyward.policy().check(key, route);
+        CallRequest call = keyward.requestReader().read(request, route);
+        event.call(call);
+        event.allowedBy(keyward.policy().check(key, route, call));
         UpstreamCredential credential = keyward.credentials().credentialFor(route);
         event.forwardedPath(credential.path());
         ForwardResult result = keyward.forwarder().forward(route, call, credential, response);

@@ -34,6 +34,7 @@ public final class Router {
             return Optional.empty();
         }
         String rest = slash < 0 ? "/" : afterPrefix.substring(slash);
+        String vendorPath = rest;
         URI base = vendor.baseUrl();
         String hostSegment = firstSegment(rest);
         URI otherHost = vendor.hosts().get(hostSegment);
@@ -44,7 +45,7 @@ public final class Router {
                 rest = "/";
             }
         }
-        return Optional.of(new Route(vendor, base, rest, rawQuery));
+        return Optional.of(new Route(vendor, base, vendorPath, rest, rawQuery));
     }
 
     private static String firstSegment(String path) {

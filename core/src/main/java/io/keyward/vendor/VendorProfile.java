@@ -12,9 +12,13 @@ import java.util.Map;
  * @param basicUsername for Basic credentials: the account SID or API key SID
  * @param accountSid the real account put into Twilio's {@code /Accounts/{Sid}/} path segment
  * @param requestIdHeader the vendor's request id response header, or null
+ * @param catalog the vendor's operations
+ * @param caseInsensitiveParams whether the vendor reads parameter names without regard to case (Twilio),
+ *     so policies must compare them that way too
  */
 public record VendorProfile(String name, URI baseUrl, Map<String, URI> hosts, CredentialStyle credentialStyle,
-                            Secret secret, String basicUsername, String accountSid, String requestIdHeader) {
+                            Secret secret, String basicUsername, String accountSid, String requestIdHeader,
+                            Catalog catalog, boolean caseInsensitiveParams) {
 
     public VendorProfile {
         hosts = Map.copyOf(hosts);

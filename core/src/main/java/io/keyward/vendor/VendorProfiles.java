@@ -25,9 +25,9 @@ public final class VendorProfiles {
     private static VendorProfile profile(String name, VendorConfig c) {
         return switch (name) {
             case "stripe" -> new VendorProfile(name, c.baseUrl(), c.hosts(), CredentialStyle.BEARER, c.secret(),
-                    null, null, "Request-Id");
+                    null, null, "Request-Id", Catalog.stripe(), false);
             case "resend" -> new VendorProfile(name, c.baseUrl(), c.hosts(), CredentialStyle.BEARER, c.secret(),
-                    null, null, null);
+                    null, null, null, Catalog.resend(), false);
             case "twilio" -> twilio(c);
             default -> throw new ConfigException("vendors." + name,
                     "unknown vendor; Keyward serves " + String.join(", ", BUILT_IN.stream().sorted().toList()));
@@ -46,6 +46,6 @@ public final class VendorProfiles {
         hosts.putAll(c.hosts());
         String username = c.apiKeySid() != null ? c.apiKeySid() : c.accountSid();
         return new VendorProfile("twilio", c.baseUrl(), hosts, CredentialStyle.TWILIO_BASIC, c.secret(),
-                username, c.accountSid(), "Twilio-Request-Id");
+                username, c.accountSid(), "Twilio-Request-Id", Catalog.twilio(), true);
     }
 }

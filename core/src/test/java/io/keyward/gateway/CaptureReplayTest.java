@@ -61,17 +61,19 @@ class CaptureReplayTest {
         vendor.reset();
     }
 
-    static List<String> captures() throws Exception {
+    static List<Capture.Case> captures() throws Exception {
         return Capture.all();
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("captures")
-    void replayReachesTheVendorWithOnlyTheCredentialSwapped(String name) throws Exception {
+    void replayReachesTheVendorWithOnlyTheCredentialSwapped(Capture.Case c) throws Exception {
+        String name = c.name();
         Capture capture = Capture.load(name);
         String vendorName = capture.target().split("/")[1];
         stubReply(capture);
-        String key = admin.issue(vendorName, "replay-agent", "\"agent_run_id\":\"run-" + name.substring(0, 3) + "\"").get("key").asText();
+        String key = admin.issue(vendorName, "replay-agent", "\"agent_run_id\":\"run-" + name.substring(0, 3) + "\","
+                + "\"policy\":{\"allow\":[{\"operation\":\"" + c.operation() + "\"}]}").get("key").asText();
 
         byte[] request = agentRequest(capture, vendorName, key);
         RawHttp.Response reply = RawHttp.send(gateway.port(), request);
@@ -115,6 +117,8 @@ class CaptureReplayTest {
         // One audit row, with the vendor's status and request id.
         CallRow row = CallAudit.byRequestId(gateway, requestId);
         assertEquals("allowed", row.policyCheckResult());
+        assertEquals(c.operation(), row.operation(), "the catalog names the SDK's call");
+        assertEquals("allow[0]", row.rule());
         assertEquals(vendorName, row.vendor());
         assertEquals(capture.replyStatus(), row.upstreamStatus());
         assertEquals("replay-agent", row.agentName());
@@ -123,6 +127,45 @@ class CaptureReplayTest {
         assertEquals(capture.header("Idempotency-Key"), row.idempotencyKey());
         assertFalse(row.path().contains("kw_"), "the audit row must not hold the vault key");
         assertTrue(row.metadata().contains("\"agent_run_id\":\"run-" + name.substring(0, 3) + "\""));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("captures")
+    void aPolicyThatForbidsOneParameterRefusesTheReplay(Capture.Case c) throws Exception {
+        Capture capture = Capture.load(c.name());
+        String vendorName = capture.target().split("/")[1];
+        stubReply(capture);
+        String key = admin.issue(vendorName, "replay-agent", "\"policy\":{\"allow\":[{\"operation\":\"" + c.operation()
+                + "\",\"params\":" + c.forbiddingParams() + "}]}").get("key").asText();
+
+        RawHttp.Response reply = RawHttp.send(gateway.port(), agentRequest(capture, vendorName, key));
+
+        assertEquals(403, reply.status(), reply.bodyText());
+        assertTrue(reply.bodyText().contains("\"code\":\"denied_parameter\""), reply.bodyText());
+        assertEquals(0, vendor.received().size(), "a refused call never reaches the vendor");
+        CallRow row = CallAudit.byRequestId(gateway, reply.header("X-Keyward-Request-Id"));
+        assertEquals("denied_parameter", row.policyCheckResult());
+        assertEquals("allow[0].params." + c.forbiddingRule(), row.rule());
+        assertEquals(c.operation(), row.operation());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("captures")
+    void aKeyWithoutPolicyMayOnlyRead(Capture.Case c) throws Exception {
+        Capture capture = Capture.load(c.name());
+        String vendorName = capture.target().split("/")[1];
+        stubReply(capture);
+        String key = admin.issue(vendorName, "replay-agent", null).get("key").asText();
+
+        RawHttp.Response reply = RawHttp.send(gateway.port(), agentRequest(capture, vendorName, key));
+
+        if (capture.method().equals("GET")) {
+            assertEquals(capture.replyStatus(), reply.status(), reply.bodyText());
+        } else {
+            assertEquals(403, reply.status(), reply.bodyText());
+            assertTrue(reply.bodyText().contains("\"code\":\"denied_operation\""), reply.bodyText());
+            assertEquals(0, vendor.received().size());
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.keyward.route;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.keyward.config.Secret;
+import io.keyward.vendor.Catalog;
 import io.keyward.vendor.CredentialStyle;
 import io.keyward.vendor.VendorProfile;
 import java.net.URI;
@@ -13,9 +14,9 @@ import org.junit.jupiter.api.Test;
 class RouterTest {
     private static final VendorProfile TWILIO = new VendorProfile("twilio", URI.create("https://api.twilio.com"),
             Map.of("verify", URI.create("https://verify.twilio.com")), CredentialStyle.TWILIO_BASIC,
-            Secret.of("token"), "AC1", "AC1", null);
+            Secret.of("token"), "AC1", "AC1", null, Catalog.twilio(), true);
     private static final VendorProfile STRIPE = new VendorProfile("stripe", URI.create("https://api.stripe.com/base"),
-            Map.of(), CredentialStyle.BEARER, Secret.of("sk"), null, null, null);
+            Map.of(), CredentialStyle.BEARER, Secret.of("sk"), null, null, null, Catalog.stripe(), false);
     private final Router router = new Router("", Map.of("twilio", TWILIO, "stripe", STRIPE));
 
     @Test
@@ -32,6 +33,7 @@ class RouterTest {
         Route route = router.route("/twilio/verify/v2/Services", null).orElseThrow();
         assertEquals(URI.create("https://verify.twilio.com"), route.upstreamBase());
         assertEquals("/v2/Services", route.upstreamPath());
+        assertEquals("/verify/v2/Services", route.vendorPath(), "operations are matched on the agent's path, host segment included");
         assertEquals(URI.create("https://api.twilio.com"), router.route("/twilio/2010-04-01/Accounts", null).orElseThrow().upstreamBase());
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.keyward.config.Secret;
 import io.keyward.route.Route;
 import io.keyward.route.Router;
+import io.keyward.vendor.Catalog;
 import io.keyward.vendor.CredentialStyle;
 import io.keyward.vendor.VendorProfile;
 import java.net.URI;
@@ -20,9 +21,9 @@ class CredentialInjectorTest {
     private static final String SID = "AC11111111111111111111111111111111";
     private static final VendorProfile TWILIO = new VendorProfile("twilio", URI.create("https://api.twilio.com"),
             Map.of("verify", URI.create("https://verify.twilio.com")), CredentialStyle.TWILIO_BASIC,
-            Secret.of("auth-token-0123"), SID, SID, "Twilio-Request-Id");
+            Secret.of("auth-token-0123"), SID, SID, "Twilio-Request-Id", Catalog.twilio(), true);
     private static final VendorProfile STRIPE = new VendorProfile("stripe", URI.create("https://api.stripe.com"),
-            Map.of(), CredentialStyle.BEARER, Secret.of("sk_live_real"), null, null, "Request-Id");
+            Map.of(), CredentialStyle.BEARER, Secret.of("sk_live_real"), null, null, "Request-Id", Catalog.stripe(), false);
     private final Router router = new Router("", Map.of("twilio", TWILIO, "stripe", STRIPE));
     private final CredentialInjector injector = new CredentialInjector();
 

@@ -22,15 +22,27 @@ public record Capture(String name, String requestLine, List<String[]> headers, b
                 Integer.parseInt(reply.startLine.split(" ")[1]), reply.headers, reply.body);
     }
 
-    /** Names of all captures (without extension), in order. */
-    public static List<String> all() throws IOException {
-        List<String> names = new ArrayList<>();
+    /**
+     * One row of {@code vendor-traffic/index.txt}: a capture, the catalog operation it is, policy
+     * params that forbid it, and the rule (below {@code allow[0].params.}) that must then refuse it.
+     */
+    public record Case(String name, String operation, String forbiddingParams, String forbiddingRule) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /** Every capture, in order. */
+    public static List<Case> all() throws IOException {
+        List<Case> cases = new ArrayList<>();
         for (String line : new String(resource("vendor-traffic/index.txt"), StandardCharsets.UTF_8).split("\n")) {
-            if (!line.isBlank()) {
-                names.add(line.strip());
+            if (!line.isBlank() && !line.startsWith("#")) {
+                String[] f = line.split("\t");
+                cases.add(new Case(f[0], f[1], f[2], f[3]));
             }
         }
-        return names;
+        return cases;
     }
 
     public String method() {

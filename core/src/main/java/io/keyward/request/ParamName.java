@@ -1,0 +1,113 @@
+package io.keyward.request;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A parameter name as a list of segments, the one form in which form fields, JSON fields, query
+ * parameters and path variables are compared: {@code metadata[order_id]} is
+ * {@code [metadata, order_id]}, the JSON field {@code to} of the second batch item is
+ * {@code [1, to]}. Policy rules use the same form, where {@code *} stands for zero or one segment
+ * ({@code to[*]} covers {@code "to": "a@x"} and {@code "to": ["a@x", ...]} alike).
+ */
+public record ParamName(List<String> segments) {
+    public static final String ANY = "*";
+    private static final Pattern FORM = Pattern.compile("([^\\[\\]]+)((?:\\[[^\\[\\]]*\\])*)");
+    private static final Pattern RULE_PART = Pattern.compile("\\[([^\\[\\]]*)\\]|\\.([^\\[\\].]+)");
+
+    public ParamName {
+        segments = List.copyOf(segments);
+    }
+
+    /**
+     * A form or query field name in Stripe's bracket notation.
+     *
+     * @throws IllegalArgumentException when the brackets are not well formed (a vendor's parser
+     *     could read such a name in a way the policy did not)
+     */
+    public static ParamName ofForm(String name) {
+        Matcher m = FORM.matcher(name);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("badly formed parameter name");
+        }
+        List<String> segments = new ArrayList<>();
+        segments.add(m.group(1));
+        String rest = m.group(2);
+        int i = 0;
+        while (i < rest.length()) {
+            int close = rest.indexOf(']', i);
+            segments.add(rest.substring(i + 1, close));
+            i = close + 1;
+        }
+        return new ParamName(segments);
+    }
+
+    /**
+     * A rule's parameter name: bracket or dot notation, {@code *} for any index or key.
+     *
+     * @throws IllegalArgumentException when the name cannot be read
+     */
+    public static ParamName ofRule(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("a parameter name is required");
+        }
+        List<String> segments = new ArrayList<>();
+        int i = 0;
+        if (name.charAt(0) != '[' && name.charAt(0) != '.') {
+            int end = i;
+            while (end < name.length() && name.charAt(end) != '[' && name.charAt(end) != '.') {
+                end++;
+            }
+            segments.add(name.substring(0, end));
+            i = end;
+        }
+        Matcher m = RULE_PART.matcher(name);
+        while (i < name.length()) {
+            if (!m.find(i) || m.start() != i) {
+                throw new IllegalArgumentException("cannot read parameter name '" + name + "'");
+            }
+            segments.add(m.group(1) != null ? m.group(1) : m.group(2));
+            i = m.end();
+        }
+        return new ParamName(segments);
+    }
+
+    /** Whether this rule name covers {@code actual}; {@code *} matches zero or one segment. */
+    public boolean covers(ParamName actual, boolean ignoreCase) {
+        return covers(0, actual.segments, 0, ignoreCase);
+    }
+
+    private boolean covers(int ri, List<String> actual, int ai, boolean ignoreCase) {
+        if (ri == segments.size()) {
+            return ai == actual.size();
+        }
+        String want = segments.get(ri);
+        if (want.equals(ANY)) {
+            return covers(ri + 1, actual, ai, ignoreCase)
+                    || ai < actual.size() && covers(ri + 1, actual, ai + 1, ignoreCase);
+        }
+        if (ai == actual.size()) {
+            return false;
+        }
+        String got = actual.get(ai);
+        boolean same = ignoreCase ? want.toLowerCase(Locale.ROOT).equals(got.toLowerCase(Locale.ROOT)) : want.equals(got);
+        return same && covers(ri + 1, actual, ai + 1, ignoreCase);
+    }
+
+    public boolean hasWildcard() {
+        return segments.contains(ANY);
+    }
+
+    /** Bracket notation: {@code line_items[0][quantity]}, {@code [1][to]}. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < segments.size(); i++) {
+            sb.append(i == 0 ? segments.get(0) : "[" + segments.get(i) + "]");
+        }
+        return sb.toString();
+    }
+}
