@@ -72,8 +72,10 @@ public final class PolicyParser {
             if (method != null || path != null) {
                 throw new PolicyException(at, "name an operation, or a method and path, not both");
             }
-            if (catalog.named(operation).isEmpty()) {
-                throw new PolicyException(at + ".operation", "is not an operation of this vendor; see the catalog in the README");
+            // An operation of another vendor is accepted but can never match this key's calls, so one
+            // policy document can be issued to a Stripe, a Twilio and a Resend key alike.
+            if (catalog.named(operation).isEmpty() && !Catalog.builtInOperation(operation)) {
+                throw new PolicyException(at + ".operation", "is not a catalog operation; see the catalog in the README");
             }
         } else {
             if (method == null || path == null) {

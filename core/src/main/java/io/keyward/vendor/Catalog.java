@@ -53,6 +53,23 @@ public final class Catalog {
         return optionalJsonSuffix;
     }
 
+    /** Whether any built-in vendor has an operation of this name. */
+    public static boolean builtInOperation(String name) {
+        return BuiltIn.NAMES.contains(name);
+    }
+
+    private static final class BuiltIn {
+        static final java.util.Set<String> NAMES;
+
+        static {
+            java.util.Set<String> names = new java.util.HashSet<>();
+            for (Catalog c : List.of(stripe(), twilio(), resend())) {
+                names.addAll(c.byName.keySet());
+            }
+            NAMES = java.util.Set.copyOf(names);
+        }
+    }
+
     public static Catalog stripe() {
         return new Builder(BodyFormat.FORM, false)
                 .money("payment_intents.create", "POST", "/v1/payment_intents")
