@@ -112,10 +112,11 @@ public final class PolicyCheck {
             List<Param> matched = params.stream().filter(p -> rule.name().covers(p.name(), ignoreCase)).toList();
             refusePollution(rule, matched);
             String label = entry.label() + ".params." + rule.text();
-            if (rule.absent() && !matched.isEmpty()) {
+            boolean present = params.stream().anyMatch(p -> rule.name().contains(p.name(), ignoreCase));
+            if (rule.absent() && present) {
                 return Optional.of(denied(rule, "must be absent", label + ".absent"));
             }
-            if (rule.required() && matched.isEmpty()) {
+            if (rule.required() && !present) {
                 return Optional.of(denied(rule, "is required", label + ".required"));
             }
             for (ValueCheck check : rule.checks()) {

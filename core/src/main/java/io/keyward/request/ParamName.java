@@ -77,24 +77,33 @@ public record ParamName(List<String> segments) {
 
     /** Whether this rule name covers {@code actual}; {@code *} matches zero or one segment. */
     public boolean covers(ParamName actual, boolean ignoreCase) {
-        return covers(0, actual.segments, 0, ignoreCase);
+        return covers(0, actual.segments, 0, ignoreCase, false);
     }
 
-    private boolean covers(int ri, List<String> actual, int ai, boolean ignoreCase) {
+    /**
+     * Whether {@code actual} is this name or lies beneath it: {@code bcc} contains {@code bcc[0]},
+     * {@code transfer_data} contains {@code transfer_data[destination]}. What {@code absent} and
+     * {@code required} look at, so an array or object cannot slip past a rule on its name.
+     */
+    public boolean contains(ParamName actual, boolean ignoreCase) {
+        return covers(0, actual.segments, 0, ignoreCase, true);
+    }
+
+    private boolean covers(int ri, List<String> actual, int ai, boolean ignoreCase, boolean prefix) {
         if (ri == segments.size()) {
-            return ai == actual.size();
+            return prefix || ai == actual.size();
         }
         String want = segments.get(ri);
         if (want.equals(ANY)) {
-            return covers(ri + 1, actual, ai, ignoreCase)
-                    || ai < actual.size() && covers(ri + 1, actual, ai + 1, ignoreCase);
+            return covers(ri + 1, actual, ai, ignoreCase, prefix)
+                    || ai < actual.size() && covers(ri + 1, actual, ai + 1, ignoreCase, prefix);
         }
         if (ai == actual.size()) {
             return false;
         }
         String got = actual.get(ai);
         boolean same = ignoreCase ? want.toLowerCase(Locale.ROOT).equals(got.toLowerCase(Locale.ROOT)) : want.equals(got);
-        return same && covers(ri + 1, actual, ai + 1, ignoreCase);
+        return same && covers(ri + 1, actual, ai + 1, ignoreCase, prefix);
     }
 
     public boolean hasWildcard() {

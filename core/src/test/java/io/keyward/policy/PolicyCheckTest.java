@@ -120,6 +120,22 @@ class PolicyCheckTest {
     }
 
     @Test
+    void absentAndRequiredLookBeneathTheName() throws Exception {
+        String policy = "{\"allow\":[{\"operation\":\"emails.send\",\"params\":{\"bcc\":{\"absent\":true},\"tags\":{\"absent\":true},"
+                + "\"to\":{\"required\":true}}}]}";
+        assertEquals("allowed:allow[0]", decide("resend", policy, "POST", "/resend/emails", null, "application/json", "{\"to\":[\"a@x.com\"]}"));
+        assertEquals("denied_parameter:allow[0].params.bcc.absent", decide("resend", policy, "POST", "/resend/emails", null,
+                "application/json", "{\"to\":[\"a@x.com\"],\"bcc\":[\"spy@evil.com\"]}"), "an array under the name");
+        assertEquals("denied_parameter:allow[0].params.tags.absent", decide("resend", policy, "POST", "/resend/emails", null,
+                "application/json", "{\"to\":[\"a@x.com\"],\"tags\":{\"name\":\"x\"}}"), "an object under the name");
+        assertEquals("denied_parameter:allow[0].params.to.required", decide("resend", policy, "POST", "/resend/emails", null,
+                "application/json", "{\"cc\":[\"a@x.com\"]}"));
+        String stripe = "{\"allow\":[{\"operation\":\"payment_intents.create\",\"params\":{\"transfer_data\":{\"absent\":true}}}]}";
+        assertEquals("denied_parameter:allow[0].params.transfer_data.absent", decide("stripe", stripe, "POST", "/stripe/v1/payment_intents", null,
+                FORM, "amount=1&transfer_data[destination]=acct_1"));
+    }
+
+    @Test
     void countriesByCallingCodeAndNorthAmericanAreaCode() throws Exception {
         String policy = "{\"allow\":[{\"operation\":\"messages.create\",\"params\":{\"To\":{\"country_in\":[\"US\",\"GB\"]}}}]}";
         String path = "/twilio/2010-04-01/Accounts/AC1/Messages.json";

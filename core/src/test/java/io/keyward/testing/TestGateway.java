@@ -11,6 +11,9 @@ import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -37,11 +40,16 @@ public final class TestGateway implements AutoCloseable {
         KeywardConfig config = new ConfigLoader(Map.of("TEST_JDBC_URL", jdbcUrl)::get).parse(yaml(vendorBaseUrl));
         Keyward keyward = Keyward.start(config);
         Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        // Let ambiguous URIs through to Keyward, which refuses every one of them with its JSON error and
+        // an audit row; Jetty's own refusal would be an HTML page that no audit row records.
+        HttpConfiguration http = new HttpConfiguration();
+        http.setUriCompliance(UriCompliance.UNSAFE);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
+        context.getServletHandler().setDecodeAmbiguousURIs(true);
         context.addFilter(new FilterHolder(new KeywardFilter(keyward)), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new AdminServlet(keyward)), "/admin/*");
         server.setHandler(context);

@@ -151,7 +151,8 @@ public final class Quickstart implements AutoCloseable {
         vendorTargets.forEach((v, t) -> b.append("  ").append(v).append(" -> ").append(t).append('\n'));
         b.append("\nIssue a first vault key:\n");
         b.append("  curl -s -X POST ").append(base).append("/admin/keys -H \"Authorization: Bearer ").append(tokenExpr)
-                .append("\" -H 'Content-Type: application/json' -d '{\"vendor\":\"stripe\",\"agent_name\":\"billing-agent\",\"expires_in\":\"1h\",\"daily_usd_cap\":\"50.00\"}'\n");
+                .append("\" -H 'Content-Type: application/json' -d '{\"vendor\":\"stripe\",\"agent_name\":\"billing-agent\",\"expires_in\":\"1h\",\"daily_usd_cap\":\"50.00\","
+                        + "\"policy\":{\"allow\":[{\"operation\":\"payment_intents.create\",\"params\":{\"amount\":{\"max\":5000},\"currency\":{\"in\":[\"usd\"]}}}]}}'\n");
         b.append("Then call Stripe through Keyward with the \"key\" from that answer (Stripe-style Basic auth):\n");
         b.append("  curl -s ").append(base).append("/stripe/v1/payment_intents -u \"$KEY:\" -d amount=2000 -d currency=usd\n");
         b.append("And read the audit trail:\n");

@@ -36,7 +36,8 @@ class QuickstartTest {
             String token = Files.readString(data.resolve("admin-token")).strip();
             assertTrue(Files.readString(data.resolve("key-pepper")).strip().length() >= 32);
             AdminClient admin = new AdminClient(base(quickstart), token);
-            JsonNode issued = admin.issue("stripe", "billing-agent", "\"expires_in\":\"1h\",\"daily_usd_cap\":\"50.00\"");
+            JsonNode issued = admin.issue("stripe", "billing-agent", "\"expires_in\":\"1h\",\"daily_usd_cap\":\"50.00\","
+                    + "\"policy\":{\"allow\":[{\"operation\":\"payment_intents.create\",\"params\":{\"amount\":{\"max\":5000}}}]}");
             stripeKey = issued.get("key").asText();
             stripeKeyId = issued.get("id").asText();
 
@@ -46,8 +47,13 @@ class QuickstartTest {
                     .POST(HttpRequest.BodyPublishers.ofString("amount=2000&currency=usd")));
             assertEquals(200, pi.statusCode(), pi.body());
             assertTrue(pi.body().contains("\"object\": \"payment_intent\""), "the fake vendor's Stripe-shaped answer");
+            HttpResponse<String> tooMuch = send(quickstart, HttpRequest.newBuilder(URI.create(base(quickstart) + "/stripe/v1/payment_intents"))
+                    .header("Authorization", basic(stripeKey, ""))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("amount=9000&currency=usd")));
+            assertEquals(403, tooMuch.statusCode(), "the policy's maximum holds");
 
-            String twilioKey = admin.issue("twilio", "notify-agent", null).get("key").asText();
+            String twilioKey = admin.issue("twilio", "notify-agent", "\"policy\":{\"allow\":[{\"operation\":\"messages.create\"}]}").get("key").asText();
             HttpResponse<String> sms = send(quickstart, HttpRequest.newBuilder(
                             URI.create(base(quickstart) + "/twilio/2010-04-01/Accounts/" + twilioKey + "/Messages.json"))
                     .header("Authorization", basic(twilioKey, "anything"))
@@ -55,7 +61,7 @@ class QuickstartTest {
                     .POST(HttpRequest.BodyPublishers.ofString("To=%2B15558675310&From=%2B15017122661&Body=hi")));
             assertEquals(201, sms.statusCode(), sms.body());
 
-            String resendKey = admin.issue("resend", "notify-agent", null).get("key").asText();
+            String resendKey = admin.issue("resend", "notify-agent", "\"policy\":{\"allow\":[{\"operation\":\"emails.send\"}]}").get("key").asText();
             HttpResponse<String> email = send(quickstart, HttpRequest.newBuilder(URI.create(base(quickstart) + "/resend/emails"))
                     .header("Authorization", "Bearer " + resendKey)
                     .header("Content-Type", "application/json")
@@ -68,17 +74,19 @@ class QuickstartTest {
         }
 
         try (Quickstart again = Quickstart.start(Map.of(), data, 0)) {
-            HttpResponse<String> customer = send(again, HttpRequest.newBuilder(URI.create(base(again) + "/stripe/v1/customers/cus_1"))
-                    .header("Authorization", "Bearer " + stripeKey).GET());
-            assertEquals(200, customer.statusCode(), "the key issued before the restart still works");
+            HttpResponse<String> pi = send(again, HttpRequest.newBuilder(URI.create(base(again) + "/stripe/v1/payment_intents"))
+                    .header("Authorization", "Bearer " + stripeKey)
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("amount=100&currency=usd")));
+            assertEquals(200, pi.statusCode(), "the key and its policy survive the restart: " + pi.body());
             AdminClient admin = new AdminClient(base(again), Files.readString(data.resolve("admin-token")).strip());
             JsonNode calls = admin.get("/calls?key_id=" + stripeKeyId).json().get("items");
             // Wait for the audit writer rather than race it.
-            for (int i = 0; i < 50 && calls.size() < 3; i++) {
+            for (int i = 0; i < 50 && calls.size() < 4; i++) {
                 Thread.sleep(100);
                 calls = admin.get("/calls?key_id=" + stripeKeyId).json().get("items");
             }
-            assertEquals(3, calls.size(), "calls from before and after the restart: " + calls);
+            assertEquals(4, calls.size(), "calls from before and after the restart: " + calls);
             assertFalse(calls.toString().contains(stripeKey));
         }
     }
