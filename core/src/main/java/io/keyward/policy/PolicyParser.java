@@ -129,10 +129,10 @@ public final class PolicyParser {
             checks.add(new ValueCheck.NotIn(literals(node.get("not_in"), at + ".not_in")));
         }
         if (node.has("min")) {
-            checks.add(new ValueCheck.Min(number(node.get("min"), at + ".min")));
+            checks.add(new ValueCheck.Bound(number(node.get("min"), at + ".min"), false));
         }
         if (node.has("max")) {
-            checks.add(new ValueCheck.Max(number(node.get("max"), at + ".max")));
+            checks.add(new ValueCheck.Bound(number(node.get("max"), at + ".max"), true));
         }
         if (node.has("pattern")) {
             checks.add(new ValueCheck.Matches(pattern(node.get("pattern"), at + ".pattern")));

@@ -81,9 +81,10 @@ interface ValueCheck {
         }
     }
 
-    record Min(BigDecimal min) implements ValueCheck {
+    /** {@code min} or {@code max}: a plain decimal number on the right side of the bound. */
+    record Bound(BigDecimal limit, boolean upper) implements ValueCheck {
         public String kind() {
-            return "min";
+            return upper ? "max" : "min";
         }
 
         public Optional<String> failure(String value) {
@@ -91,21 +92,11 @@ interface ValueCheck {
             if (n.isEmpty()) {
                 return Optional.of("must be a plain decimal number");
             }
-            return n.get().compareTo(min) < 0 ? Optional.of("is below the minimum of " + min.toPlainString()) : Optional.empty();
-        }
-    }
-
-    record Max(BigDecimal max) implements ValueCheck {
-        public String kind() {
-            return "max";
-        }
-
-        public Optional<String> failure(String value) {
-            Optional<BigDecimal> n = decimal(value);
-            if (n.isEmpty()) {
-                return Optional.of("must be a plain decimal number");
+            int side = n.get().compareTo(limit);
+            if (upper ? side > 0 : side < 0) {
+                return Optional.of("is " + (upper ? "above the maximum" : "below the minimum") + " of " + limit.toPlainString());
             }
-            return n.get().compareTo(max) > 0 ? Optional.of("is above the maximum of " + max.toPlainString()) : Optional.empty();
+            return Optional.empty();
         }
     }
 

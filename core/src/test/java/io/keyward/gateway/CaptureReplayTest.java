@@ -13,21 +13,16 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.keyward.store.CallRow;
-import io.keyward.testing.AdminClient;
 import io.keyward.testing.Capture;
-import io.keyward.testing.FakeVendor;
 import io.keyward.testing.RawHttp;
-import io.keyward.testing.TestDatabase;
-import io.keyward.testing.TestGateway;
+import io.keyward.testing.GatewayExtension;
 import io.keyward.testing.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -38,28 +33,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * must receive the vendor's answer unchanged.
  */
 class CaptureReplayTest {
+    @RegisterExtension
+    static final GatewayExtension gw = new GatewayExtension();
     private static final Set<String> CHANGED_BY_KEYWARD = Set.of("authorization", "host", "connection", "content-length");
-    private static FakeVendor vendor;
-    private static TestGateway gateway;
-    private static AdminClient admin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        vendor = new FakeVendor();
-        gateway = TestGateway.start(TestDatabase.fresh(), vendor);
-        admin = new AdminClient(gateway.baseUrl(), TestSecrets.ADMIN_TOKEN);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-        vendor.close();
-    }
-
-    @BeforeEach
-    void resetVendor() {
-        vendor.reset();
-    }
 
     static List<Capture.Case> captures() throws Exception {
         return Capture.all();
@@ -72,11 +48,11 @@ class CaptureReplayTest {
         Capture capture = Capture.load(name);
         String vendorName = capture.target().split("/")[1];
         stubReply(capture);
-        String key = admin.issue(vendorName, "replay-agent", "\"agent_run_id\":\"run-" + name.substring(0, 3) + "\","
+        String key = gw.admin().issue(vendorName, "replay-agent", "\"agent_run_id\":\"run-" + name.substring(0, 3) + "\","
                 + "\"policy\":{\"allow\":[{\"operation\":\"" + c.operation() + "\"}]}").get("key").asText();
 
         byte[] request = agentRequest(capture, vendorName, key);
-        RawHttp.Response reply = RawHttp.send(gateway.port(), request);
+        RawHttp.Response reply = RawHttp.send(gw.port(), request);
 
         // The agent gets the vendor's answer as the vendor sent it.
         assertEquals(capture.replyStatus(), reply.status(), reply.bodyText());
@@ -93,7 +69,7 @@ class CaptureReplayTest {
         assertNotNull(requestId);
 
         // The vendor sees the SDK's request with the real credential and nothing of the vault key.
-        List<LoggedRequest> received = vendor.received();
+        List<LoggedRequest> received = gw.vendor().received();
         assertEquals(1, received.size(), "the vendor must see exactly one request");
         LoggedRequest seen = received.get(0);
         assertEquals(capture.method(), seen.getMethod().value());
@@ -115,7 +91,7 @@ class CaptureReplayTest {
         }
 
         // One audit row, with the vendor's status and request id.
-        CallRow row = CallAudit.byRequestId(gateway, requestId);
+        CallRow row = CallAudit.byRequestId(gw.gateway(), requestId);
         assertEquals("allowed", row.policyCheckResult());
         assertEquals(c.operation(), row.operation(), "the catalog names the SDK's call");
         assertEquals("allow[0]", row.rule());
@@ -135,15 +111,15 @@ class CaptureReplayTest {
         Capture capture = Capture.load(c.name());
         String vendorName = capture.target().split("/")[1];
         stubReply(capture);
-        String key = admin.issue(vendorName, "replay-agent", "\"policy\":{\"allow\":[{\"operation\":\"" + c.operation()
+        String key = gw.admin().issue(vendorName, "replay-agent", "\"policy\":{\"allow\":[{\"operation\":\"" + c.operation()
                 + "\",\"params\":" + c.forbiddingParams() + "}]}").get("key").asText();
 
-        RawHttp.Response reply = RawHttp.send(gateway.port(), agentRequest(capture, vendorName, key));
+        RawHttp.Response reply = RawHttp.send(gw.port(), agentRequest(capture, vendorName, key));
 
         assertEquals(403, reply.status(), reply.bodyText());
         assertTrue(reply.bodyText().contains("\"code\":\"denied_parameter\""), reply.bodyText());
-        assertEquals(0, vendor.received().size(), "a refused call never reaches the vendor");
-        CallRow row = CallAudit.byRequestId(gateway, reply.header("X-Keyward-Request-Id"));
+        assertEquals(0, gw.vendor().received().size(), "a refused call never reaches the vendor");
+        CallRow row = CallAudit.byRequestId(gw.gateway(), reply.header("X-Keyward-Request-Id"));
         assertEquals("denied_parameter", row.policyCheckResult());
         assertEquals("allow[0].params." + c.forbiddingRule(), row.rule());
         assertEquals(c.operation(), row.operation());
@@ -155,16 +131,16 @@ class CaptureReplayTest {
         Capture capture = Capture.load(c.name());
         String vendorName = capture.target().split("/")[1];
         stubReply(capture);
-        String key = admin.issue(vendorName, "replay-agent", null).get("key").asText();
+        String key = gw.admin().issue(vendorName, "replay-agent", null).get("key").asText();
 
-        RawHttp.Response reply = RawHttp.send(gateway.port(), agentRequest(capture, vendorName, key));
+        RawHttp.Response reply = RawHttp.send(gw.port(), agentRequest(capture, vendorName, key));
 
         if (capture.method().equals("GET")) {
             assertEquals(capture.replyStatus(), reply.status(), reply.bodyText());
         } else {
             assertEquals(403, reply.status(), reply.bodyText());
             assertTrue(reply.bodyText().contains("\"code\":\"denied_operation\""), reply.bodyText());
-            assertEquals(0, vendor.received().size());
+            assertEquals(0, gw.vendor().received().size());
         }
     }
 
@@ -198,17 +174,17 @@ class CaptureReplayTest {
     /** The capture as the agent would send it through Keyward, holding a vault key instead of the vendor key. */
     private static byte[] agentRequest(Capture capture, String vendorName, String key) {
         if (!vendorName.equals("twilio")) {
-            return capture.replayBytes("Bearer " + key, gateway.port());
+            return capture.replayBytes("Bearer " + key, gw.port());
         }
         String capturedUser = basicUser(capture.header("Authorization"));
         if (capturedUser.startsWith("SK")) {
             // API-key style: the key is the username, the account SID stays in the path.
-            return capture.replayBytes(basic(key, "unused-secret"), gateway.port());
+            return capture.replayBytes(basic(key, "unused-secret"), gw.port());
         }
         // twilio-java puts its username (here the vault key) into /Accounts/{username}/ as well.
         Capture withKeyInPath = new Capture(capture.name(), capture.requestLine().replace(capturedUser, key),
                 capture.headers(), capture.body(), capture.replyStatus(), capture.replyHeaders(), capture.replyBody());
-        return withKeyInPath.replayBytes(basic(key, "unused-token"), gateway.port());
+        return withKeyInPath.replayBytes(basic(key, "unused-token"), gw.port());
     }
 
     private static String expectedUpstreamTarget(Capture capture, String vendorName) {
@@ -236,7 +212,7 @@ class CaptureReplayTest {
                 reply = reply.withHeader(h[0], h[1]);
             }
         }
-        vendor.server().stubFor(any(anyUrl()).willReturn(reply));
+        gw.vendor().server().stubFor(any(anyUrl()).willReturn(reply));
     }
 
     private static String basic(String user, String password) {

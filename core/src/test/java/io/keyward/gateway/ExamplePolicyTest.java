@@ -1,23 +1,17 @@
 package io.keyward.gateway;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.keyward.policy.PolicyCheckTestAccess;
 import io.keyward.testing.AdminClient;
-import io.keyward.testing.FakeVendor;
 import io.keyward.testing.RawHttp;
-import io.keyward.testing.TestDatabase;
-import io.keyward.testing.TestGateway;
+import io.keyward.testing.GatewayExtension;
 import io.keyward.testing.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -26,31 +20,17 @@ import org.junit.jupiter.params.provider.CsvSource;
  * key: exactly the calls it allows reach the vendor, each near miss is refused with its rule.
  */
 class ExamplePolicyTest {
-    private static FakeVendor vendor;
-    private static TestGateway gateway;
+    @RegisterExtension
+    static final GatewayExtension gw = new GatewayExtension();
     private static Map<String, String> keys;
 
     @BeforeAll
     static void start() throws Exception {
-        vendor = new FakeVendor();
-        gateway = TestGateway.start(TestDatabase.fresh(), vendor);
-        AdminClient admin = new AdminClient(gateway.baseUrl(), TestSecrets.ADMIN_TOKEN);
+        AdminClient admin = new AdminClient(gw.gateway().baseUrl(), TestSecrets.ADMIN_TOKEN);
         String policy = "\"policy\":" + PolicyCheckTestAccess.EXAMPLE;
-        keys = Map.of("stripe", admin.issue("stripe", "example", policy).get("key").asText(),
-                "twilio", admin.issue("twilio", "example", policy).get("key").asText(),
-                "resend", admin.issue("resend", "example", policy).get("key").asText());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-        vendor.close();
-    }
-
-    @BeforeEach
-    void vendorAnswers() {
-        vendor.reset();
-        vendor.server().stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
+        keys = Map.of("stripe", gw.admin().issue("stripe", "example", policy).get("key").asText(),
+                "twilio", gw.admin().issue("twilio", "example", policy).get("key").asText(),
+                "resend", gw.admin().issue("resend", "example", policy).get("key").asText());
     }
 
     @ParameterizedTest(name = "{0} {1} {2} -> {5}")
@@ -88,9 +68,9 @@ class ExamplePolicyTest {
         System.arraycopy(headBytes, 0, request, 0, headBytes.length);
         System.arraycopy(bodyBytes, 0, request, headBytes.length, bodyBytes.length);
 
-        RawHttp.Response reply = RawHttp.send(gateway.port(), request);
+        RawHttp.Response reply = RawHttp.send(gw.port(), request);
 
         assertEquals(status, reply.status(), reply.bodyText());
-        assertEquals(status == 200 ? 1 : 0, vendor.received().size());
+        assertEquals(status == 200 ? 1 : 0, gw.vendor().received().size());
     }
 }

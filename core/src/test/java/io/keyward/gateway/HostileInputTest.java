@@ -1,8 +1,6 @@
 package io.keyward.gateway;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,10 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keyward.store.CallRow;
 import io.keyward.testing.AdminClient;
-import io.keyward.testing.FakeVendor;
 import io.keyward.testing.RawHttp;
-import io.keyward.testing.TestDatabase;
-import io.keyward.testing.TestGateway;
+import io.keyward.testing.GatewayExtension;
 import io.keyward.testing.TestSecrets;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +20,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -36,14 +31,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The keys hold the restricted-scope issue's example policy.
  */
 class HostileInputTest {
+    @RegisterExtension
+    static final GatewayExtension gw = new GatewayExtension();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String FORM = "application/x-www-form-urlencoded";
     /** Marks a case the servlet container refuses before Keyward sees it. */
     private static final String CONTAINER = "container";
     private static final String OK_INTENT = "amount=100&currency=usd&customer=cus_123";
     private static final String TWILIO = "/twilio/2010-04-01/Accounts/AC1/Messages.json";
-    private static FakeVendor vendor;
-    private static TestGateway gateway;
     private static Map<String, String> keys;
 
     /** One hostile request. {@code vendor} picks the key; {@code {KEY}} in headers is replaced by it. */
@@ -57,31 +52,17 @@ class HostileInputTest {
 
     @BeforeAll
     static void start() throws Exception {
-        vendor = new FakeVendor();
-        gateway = TestGateway.start(TestDatabase.fresh(), vendor);
-        AdminClient admin = new AdminClient(gateway.baseUrl(), TestSecrets.ADMIN_TOKEN);
+        AdminClient admin = new AdminClient(gw.gateway().baseUrl(), TestSecrets.ADMIN_TOKEN);
         String policy = "\"policy\":" + io.keyward.policy.PolicyCheckTestAccess.EXAMPLE;
         keys = Map.of(
-                "stripe", admin.issue("stripe", "hostile", policy).get("key").asText(),
-                "twilio", admin.issue("twilio", "hostile", policy).get("key").asText(),
-                "resend", admin.issue("resend", "hostile", policy).get("key").asText());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-        vendor.close();
-    }
-
-    @BeforeEach
-    void vendorAnswersEverything() {
-        vendor.reset();
-        vendor.server().stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
+                "stripe", gw.admin().issue("stripe", "hostile", policy).get("key").asText(),
+                "twilio", gw.admin().issue("twilio", "hostile", policy).get("key").asText(),
+                "resend", gw.admin().issue("resend", "hostile", policy).get("key").asText());
     }
 
     static Stream<Case> cases() throws Exception {
         List<Case> c = new ArrayList<>();
-        // Bodies over the limit, declared or not, on each vendor.
+        // Bodies over the limit, declared or not, on each gw.vendor().
         c.add(post("declared body over 1 MiB", "stripe", "/stripe/v1/payment_intents", FORM, new byte[1024 * 1024 + 1], 413, "denied_too_large"));
         c.add(post("declared body of 8 MiB", "stripe", "/stripe/v1/payment_intents", FORM, new byte[8 * 1024 * 1024], 413, "denied_too_large"));
         c.add(post("JSON body over 1 MiB", "resend", "/resend/emails", "application/json", new byte[1024 * 1024 + 10], 413, "denied_too_large"));
@@ -170,11 +151,11 @@ class HostileInputTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void isRefusedAuditedAndNeverForwarded(Case c) throws Exception {
-        RawHttp.Response reply = RawHttp.send(gateway.port(), raw(c));
+        RawHttp.Response reply = RawHttp.send(gw.port(), raw(c));
 
         assertEquals(c.status(), reply.status(), reply.bodyText());
         if (c.code().equals(CONTAINER)) {
-            assertEquals(0, vendor.received().size());
+            assertEquals(0, gw.vendor().received().size());
             assertFalse(reply.everything().contains(keys.get(c.vendor())));
             return;
         }
@@ -184,13 +165,13 @@ class HostileInputTest {
             assertEquals(c.code(), error.get("code").asText(), reply.bodyText());
             assertEquals(requestId, error.get("request_id").asText());
         }
-        assertEquals(0, vendor.received().size(), "a refused call never reaches the vendor");
+        assertEquals(0, gw.vendor().received().size(), "a refused call never reaches the vendor");
         for (String secret : TestSecrets.vendorSecrets()) {
             assertFalse(reply.everything().contains(secret));
         }
         assertFalse(reply.everything().contains(keys.get(c.vendor())), "the vault key is never echoed");
         assertFalse(reply.everything().contains("\tat "), "no stack trace");
-        CallRow row = CallAudit.byRequestId(gateway, requestId);
+        CallRow row = CallAudit.byRequestId(gw.gateway(), requestId);
         assertEquals(c.code(), row.policyCheckResult());
         if (!c.name().startsWith("second Authorization")) {
             assertTrue(row.keyId() != null, "the refusal is attributed to the key");

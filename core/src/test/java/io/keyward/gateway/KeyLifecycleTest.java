@@ -12,69 +12,55 @@ import io.keyward.testing.AdminClient;
 import io.keyward.testing.FakeVendor;
 import io.keyward.testing.RawHttp;
 import io.keyward.testing.TestDatabase;
+import io.keyward.testing.GatewayExtension;
 import io.keyward.testing.TestGateway;
 import io.keyward.testing.TestSecrets;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A key's life as an agent sees it: it works, then a revoke or its expiry stops the very next call. */
 class KeyLifecycleTest {
-    private static FakeVendor vendor;
-    private static TestGateway gateway;
-    private static AdminClient admin;
-
-    @BeforeAll
-    static void start() throws Exception {
-        vendor = new FakeVendor();
-        gateway = TestGateway.start(TestDatabase.fresh(), vendor);
-        admin = new AdminClient(gateway.baseUrl(), TestSecrets.ADMIN_TOKEN);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-        vendor.close();
-    }
+    @RegisterExtension
+    static final GatewayExtension gw = new GatewayExtension();
 
     @BeforeEach
     void vendorAnswers() {
-        vendor.reset();
-        vendor.server().stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{\"object\":\"list\"}")));
+        gw.vendor().reset();
+        gw.vendor().server().stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{\"object\":\"list\"}")));
     }
 
     @Test
     void theCallAfterARevokeIsRefused() throws Exception {
-        JsonNode issued = admin.issue("stripe", "billing-agent", null);
+        JsonNode issued = gw.admin().issue("stripe", "billing-agent", null);
         String key = issued.get("key").asText();
         assertEquals(200, call(key).status());
 
-        admin.post("/keys/" + issued.get("id").asText() + "/revoke", "{\"reason\":\"incident 7\"}");
+        gw.admin().post("/keys/" + issued.get("id").asText() + "/revoke", "{\"reason\":\"incident 7\"}");
         RawHttp.Response after = call(key);
         assertEquals(401, after.status());
         assertTrue(after.bodyText().contains("\"code\":\"denied_revoked\""));
-        assertEquals(1, vendor.received().size(), "only the call before the revoke reached the vendor");
-        CallRow row = CallAudit.byRequestId(gateway, after.header("X-Keyward-Request-Id"));
+        assertEquals(1, gw.vendor().received().size(), "only the call before the revoke reached the vendor");
+        CallRow row = CallAudit.byRequestId(gw.gateway(), after.header("X-Keyward-Request-Id"));
         assertEquals("denied_revoked", row.policyCheckResult());
         assertEquals(issued.get("id").asText(), row.keyId());
     }
 
     @Test
     void aShortLivedKeyStopsWorkingWhenItExpires() throws Exception {
-        String key = admin.issue("stripe", "billing-agent", "\"expires_in\":\"1s\"").get("key").asText();
+        String key = gw.admin().issue("stripe", "billing-agent", "\"expires_in\":\"1s\"").get("key").asText();
         assertEquals(200, call(key).status());
         Thread.sleep(1_200);
         RawHttp.Response after = call(key);
         assertEquals(401, after.status());
         assertTrue(after.bodyText().contains("\"code\":\"denied_expired\""));
-        assertEquals(1, vendor.received().size());
+        assertEquals(1, gw.vendor().received().size());
     }
 
     @Test
     void aBodyWithoutContentLengthIsCutOffAtTheLimit() throws Exception {
-        String key = admin.issue("stripe", "billing-agent", null).get("key").asText();
+        String key = gw.admin().issue("stripe", "billing-agent", null).get("key").asText();
         StringBuilder chunked = new StringBuilder("POST /stripe/v1/customers HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
                 + "Authorization: Bearer " + key + "\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 + "Transfer-Encoding: chunked\r\n\r\n");
@@ -83,10 +69,10 @@ class KeyLifecycleTest {
             chunked.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
         }
         chunked.append("0\r\n\r\n");
-        RawHttp.Response reply = RawHttp.send(gateway.port(), chunked.toString().getBytes(StandardCharsets.US_ASCII));
+        RawHttp.Response reply = RawHttp.send(gw.port(), chunked.toString().getBytes(StandardCharsets.US_ASCII));
         assertEquals(413, reply.status());
         assertTrue(reply.bodyText().contains("\"code\":\"denied_too_large\""));
-        assertEquals(0, vendor.received().size());
+        assertEquals(0, gw.vendor().received().size());
     }
 
     @Test
@@ -106,7 +92,7 @@ class KeyLifecycleTest {
     }
 
     private static RawHttp.Response call(String key) throws Exception {
-        return RawHttp.send(gateway.port(), get(key));
+        return RawHttp.send(gw.port(), get(key));
     }
 
     private static byte[] get(String key) {

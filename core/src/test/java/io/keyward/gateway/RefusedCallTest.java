@@ -1,8 +1,5 @@
 package io.keyward.gateway;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -12,11 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keyward.key.VaultKeyFormat;
 import io.keyward.store.CallRow;
-import io.keyward.testing.AdminClient;
-import io.keyward.testing.FakeVendor;
 import io.keyward.testing.RawHttp;
-import io.keyward.testing.TestDatabase;
-import io.keyward.testing.TestGateway;
+import io.keyward.testing.GatewayExtension;
 import io.keyward.testing.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -25,9 +19,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,10 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * neither a secret nor a stack trace.
  */
 class RefusedCallTest {
+    @RegisterExtension
+    static final GatewayExtension gw = new GatewayExtension();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static FakeVendor vendor;
-    private static TestGateway gateway;
-    private static AdminClient admin;
     private static Keys keys;
 
     /** Keys in each state, issued once for the whole table. */
@@ -50,38 +42,23 @@ class RefusedCallTest {
 
     @BeforeAll
     static void start() throws Exception {
-        vendor = new FakeVendor();
-        gateway = TestGateway.start(TestDatabase.fresh(), vendor);
-        admin = new AdminClient(gateway.baseUrl(), TestSecrets.ADMIN_TOKEN);
-        String active = admin.issue("stripe", "billing-agent", null).get("key").asText();
-        JsonNode revoked = admin.issue("stripe", "billing-agent", null);
-        assertEquals(200, admin.post("/keys/" + revoked.get("id").asText() + "/revoke", "{\"reason\":\"test\"}").status());
-        JsonNode expired = admin.issue("stripe", "billing-agent", null);
+        String active = gw.admin().issue("stripe", "billing-agent", null).get("key").asText();
+        JsonNode revoked = gw.admin().issue("stripe", "billing-agent", null);
+        assertEquals(200, gw.admin().post("/keys/" + revoked.get("id").asText() + "/revoke", "{\"reason\":\"test\"}").status());
+        JsonNode expired = gw.admin().issue("stripe", "billing-agent", null);
         expire(expired.get("id").asText());
-        String twilio = admin.issue("twilio", "notify-agent", null).get("key").asText();
+        String twilio = gw.admin().issue("twilio", "notify-agent", null).get("key").asText();
         keys = new Keys(active, revoked.get("key").asText(), expired.get("key").asText(), twilio);
     }
 
     /** Moves a key's expiry into the past by the database clock, as time passing would. */
     private static void expire(String keyId) throws Exception {
-        try (Connection c = gateway.keyward().store().dataSource().getConnection();
+        try (Connection c = gw.gateway().keyward().store().dataSource().getConnection();
              PreparedStatement st = c.prepareStatement(
                      "UPDATE vault_keys SET expires_at = UTC_TIMESTAMP(6) - INTERVAL 1 SECOND WHERE id = ?")) {
             st.setString(1, keyId);
             assertEquals(1, st.executeUpdate());
         }
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        gateway.close();
-        vendor.close();
-    }
-
-    @BeforeEach
-    void vendorAnswersEverything() {
-        vendor.reset();
-        vendor.server().stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withBody("{}")));
     }
 
     static Stream<Arguments> cases() {
@@ -118,7 +95,7 @@ class RefusedCallTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void isRefusedAuditedAndNeverForwarded(String name, Function<Keys, byte[]> call, int status, String code) throws Exception {
-        RawHttp.Response reply = RawHttp.send(gateway.port(), call.apply(keys));
+        RawHttp.Response reply = RawHttp.send(gw.port(), call.apply(keys));
 
         assertEquals(status, reply.status(), reply.bodyText());
         assertTrue(reply.header("Content-Type").startsWith("application/json"));
@@ -129,7 +106,7 @@ class RefusedCallTest {
         assertFalse(error.get("message").asText().isBlank());
         assertEquals(reply.header("X-Keyward-Request-Id"), error.get("request_id").asText());
 
-        assertEquals(0, vendor.received().size(), "a refused call must never reach the vendor");
+        assertEquals(0, gw.vendor().received().size(), "a refused call must never reach the vendor");
         String everything = reply.everything();
         for (String secret : TestSecrets.vendorSecrets()) {
             assertFalse(everything.contains(secret), "no real secret in the answer");
@@ -137,7 +114,7 @@ class RefusedCallTest {
         assertFalse(everything.contains(keys.active()), "the presented key is never echoed");
         assertFalse(everything.contains("Exception") || everything.contains("\tat "), "no stack trace");
 
-        CallRow row = CallAudit.byRequestId(gateway, error.get("request_id").asText());
+        CallRow row = CallAudit.byRequestId(gw.gateway(), error.get("request_id").asText());
         assertEquals(code, row.policyCheckResult());
         assertEquals(null, row.upstreamStatus());
     }
