@@ -8,6 +8,7 @@ import io.keyward.forward.ForwardResult;
 import io.keyward.json.Json;
 import io.keyward.key.VaultKey;
 import io.keyward.request.CallRequest;
+import io.keyward.spend.Reservation;
 import io.keyward.store.CallRow;
 import java.time.Instant;
 
@@ -33,6 +34,8 @@ public final class AuditEvent {
     private String rule;
     private String reason;
     private ForwardResult forwarded;
+    private java.math.BigDecimal estimatedUsd;
+    private java.math.BigDecimal amountUsd;
 
     public AuditEvent(String requestId, String method, String path) {
         this.ts = Instant.now();
@@ -69,6 +72,23 @@ public final class AuditEvent {
         this.rule = ruleLabel;
     }
 
+    /** The money held before forwarding; an idempotent retry holds none and says so. */
+    public void reserved(Reservation reservation) {
+        this.estimatedUsd = reservation.estimateUsd();
+        if (reservation.replay()) {
+            this.estimatedUsd = null;
+            this.reason = "idempotent retry: the first call's reservation stands";
+        }
+    }
+
+    /** What was counted as spent (null when released or nothing was held), and why when it is notable. */
+    public void spent(java.math.BigDecimal amount, String note) {
+        this.amountUsd = amount;
+        if (note != null && amount != null) {
+            this.reason = note;
+        }
+    }
+
     public void refused(Refusal refusal) {
         this.result = refusal.code();
         this.rule = refusal.rule();
@@ -91,7 +111,7 @@ public final class AuditEvent {
         return new CallRow(null, ts, requestId, key == null ? null : key.id(),
                 key == null ? null : key.agentName(), key == null ? null : key.agentRunId(),
                 vendor, method, operation, pathTemplate, cut(path, MAX_PATH), result.wire(), rule, cut(reason, MAX_TEXT),
-                null, null,
+                estimatedUsd, amountUsd,
                 forwarded == null ? null : forwarded.status(),
                 forwarded == null ? null : cut(forwarded.upstreamRequestId(), 200),
                 cut(idempotencyKey, 255), latencyUs,

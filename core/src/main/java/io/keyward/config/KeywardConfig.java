@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public record KeywardConfig(String mountPrefix, String nodeId, DatabaseConfig database, SecurityConfig security,
                             KeysConfig keys, LimitsConfig limits, ForwardConfig forward,
-                            Map<String, VendorConfig> vendors) {
+                            SpendConfig spend, GuardsConfig guards, Map<String, VendorConfig> vendors) {
 
     public KeywardConfig {
         vendors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vendors));
@@ -30,6 +30,8 @@ public record KeywardConfig(String mountPrefix, String nodeId, DatabaseConfig da
                                   @JsonProperty("keys") KeysConfig keys,
                                   @JsonProperty("limits") LimitsConfig limits,
                                   @JsonProperty("forward") ForwardConfig forward,
+                                  @JsonProperty("spend") SpendConfig spend,
+                                  @JsonProperty("guards") GuardsConfig guards,
                                   @JsonProperty("vendors") Map<String, VendorConfig> vendors) {
         required("database", database);
         required("security", security);
@@ -42,6 +44,8 @@ public record KeywardConfig(String mountPrefix, String nodeId, DatabaseConfig da
                 keys == null ? KeysConfig.ofDefaults() : keys,
                 limits == null ? LimitsConfig.ofDefaults() : limits,
                 forward == null ? ForwardConfig.ofDefaults() : forward,
+                spend == null ? SpendConfig.ofDefaults() : spend,
+                guards == null ? GuardsConfig.ofDefaults() : guards,
                 vendors);
     }
 

@@ -17,6 +17,9 @@ public final class ErrorReply {
     }
 
     public static void write(HttpServletResponse response, Refusal refusal, String requestId) throws IOException {
+        if (refusal.retryAfterSeconds() != null && !response.isCommitted()) {
+            response.setHeader("Retry-After", Long.toString(Math.max(1, refusal.retryAfterSeconds())));
+        }
         write(response, refusal.status(), refusal.code().wire(), refusal.getMessage(), null, requestId);
     }
 

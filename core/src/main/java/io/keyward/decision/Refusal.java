@@ -11,16 +11,28 @@ public final class Refusal extends RuntimeException {
     private final Code code;
     private final int status;
     private final String rule;
+    private final Long retryAfterSeconds;
 
     public Refusal(Code code, String message) {
         this(code, code.httpStatus(), message, null);
     }
 
     public Refusal(Code code, int status, String message, String rule) {
+        this(code, status, message, rule, null);
+    }
+
+    /** @param retryAfterSeconds sent as {@code Retry-After}, or null */
+    public Refusal(Code code, int status, String message, String rule, Long retryAfterSeconds) {
         super(message, null, false, false);
         this.code = code;
         this.status = status;
         this.rule = rule;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** Seconds after which trying again can succeed, or null when waiting will not help. */
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public Code code() {

@@ -43,6 +43,8 @@ import org.apache.hc.core5.util.Timeout;
  * money-moving call.
  */
 public final class Forwarder implements AutoCloseable {
+    /** Enough of a vendor's answer to read the amount it states; bodies are streamed, never held whole. */
+    private static final int COPY_LIMIT = 64 * 1024;
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient client;
 
@@ -73,10 +75,12 @@ public final class Forwarder implements AutoCloseable {
     /**
      * Forwards the call and copies the vendor's answer to {@code agent}.
      *
-     * @throws Refusal {@code error_upstream} (502, or 504 on a timeout) when the vendor could not be
+     * @param copyBody whether to keep a copy of the start of the vendor's body (to read the cost it states)
+     * @throws UpstreamFailure {@code error_upstream} (502, or 504 on a timeout) when the vendor could not be
      *     reached or did not answer before anything was sent to the agent
      */
-    public ForwardResult forward(Route route, CallRequest call, UpstreamCredential credential, HttpServletResponse agent) {
+    public ForwardResult forward(Route route, CallRequest call, UpstreamCredential credential, HttpServletResponse agent,
+                                 boolean copyBody) {
         ClassicHttpRequest proxyToServerRequest = proxyToServerRequest(route, call, credential);
         HttpHost target = HttpHost.create(route.upstreamBase());
         long start = System.nanoTime();
@@ -88,11 +92,13 @@ public final class Forwarder implements AutoCloseable {
         }
         try (serverToProxyResponse) {
             String upstreamRequestId = header(serverToProxyResponse, route.vendor().requestIdHeader());
-            boolean complete = proxyToClientResponse(serverToProxyResponse, agent);
-            return new ForwardResult(serverToProxyResponse.getCode(), upstreamRequestId, micros(start), complete);
+            BodyCopy copy = copyBody ? new BodyCopy(COPY_LIMIT) : null;
+            boolean complete = proxyToClientResponse(serverToProxyResponse, agent, copy);
+            byte[] copied = copy == null ? new byte[0] : copy.decoded(header(serverToProxyResponse, "Content-Encoding"));
+            return new ForwardResult(serverToProxyResponse.getCode(), upstreamRequestId, micros(start), complete, copied);
         } catch (IOException e) {
             // Closing a half-read response may fail too; the status was already sent, so report it as incomplete.
-            return new ForwardResult(serverToProxyResponse.getCode(), null, micros(start), false);
+            return new ForwardResult(serverToProxyResponse.getCode(), null, micros(start), false, new byte[0]);
         }
     }
 
@@ -115,7 +121,8 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /** @return false when the vendor's body broke off part way */
-    private static boolean proxyToClientResponse(ClassicHttpResponse response, HttpServletResponse agent) throws IOException {
+    private static boolean proxyToClientResponse(ClassicHttpResponse response, HttpServletResponse agent, BodyCopy copy)
+            throws IOException {
         agent.setStatus(response.getCode());
         List<String> connection = new ArrayList<>();
         for (Header h : response.getHeaders("Connection")) {
@@ -138,7 +145,7 @@ public final class Forwarder implements AutoCloseable {
         if (entity == null) {
             return true;
         }
-        OutputStream out = agent.getOutputStream();
+        OutputStream out = copy == null ? agent.getOutputStream() : copy.tee(agent.getOutputStream());
         try (InputStream in = entity.getContent()) {
             in.transferTo(out);
         } catch (IOException e) {
@@ -148,15 +155,15 @@ public final class Forwarder implements AutoCloseable {
         return true;
     }
 
-    private static Refusal failure(IOException e) {
+    private static UpstreamFailure failure(IOException e) {
         if (e instanceof SocketTimeoutException && !(e instanceof ConnectTimeoutException)) {
-            return new Refusal(Code.ERROR_UPSTREAM, 504, "the vendor did not answer in time", null);
+            return new UpstreamFailure(new Refusal(Code.ERROR_UPSTREAM, 504, "the vendor did not answer in time", null), true);
         }
         if (e instanceof ConnectException || e instanceof ConnectTimeoutException
                 || e instanceof UnknownHostException || e instanceof NoRouteToHostException) {
-            return new Refusal(Code.ERROR_UPSTREAM, 502, "the vendor could not be reached", null);
+            return new UpstreamFailure(new Refusal(Code.ERROR_UPSTREAM, 502, "the vendor could not be reached", null), false);
         }
-        return new Refusal(Code.ERROR_UPSTREAM, 502, "the call to the vendor failed", null);
+        return new UpstreamFailure(new Refusal(Code.ERROR_UPSTREAM, 502, "the call to the vendor failed", null), true);
     }
 
     private static List<String> values(CallRequest call, String name) {

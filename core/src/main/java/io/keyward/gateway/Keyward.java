@@ -8,7 +8,9 @@ import io.keyward.key.KeyHasher;
 import io.keyward.policy.PolicyCheck;
 import io.keyward.request.RequestReader;
 import io.keyward.route.Router;
+import io.keyward.guard.Guards;
 import io.keyward.secret.CredentialInjector;
+import io.keyward.spend.Spend;
 import io.keyward.store.Store;
 import io.keyward.vendor.VendorProfile;
 import io.keyward.vendor.VendorProfiles;
@@ -39,6 +41,8 @@ public final class Keyward implements AutoCloseable {
     private final CredentialInjector credentials;
     private final Forwarder forwarder;
     private final AuditWriter audit;
+    private final Guards guards;
+    private final Spend spend;
 
     private Keyward(KeywardConfig config, Store store) {
         this.config = config;
@@ -52,6 +56,8 @@ public final class Keyward implements AutoCloseable {
         this.credentials = new CredentialInjector();
         this.forwarder = new Forwarder(config.forward());
         this.audit = new AuditWriter(store.calls(), AUDIT_QUEUE);
+        this.guards = new Guards(config.guards(), store.keys());
+        this.spend = new Spend(store.spend(), config.spend());
     }
 
     /** Starts a gateway on the database the config names (its own pool, or JNDI). */
@@ -117,9 +123,17 @@ public final class Keyward implements AutoCloseable {
         return audit;
     }
 
+    Guards guards() {
+        return guards;
+    }
+
+    public Spend spend() {
+        return spend;
+    }
+
     @Override
     public void close() throws Exception {
-        try (store; forwarder; audit) {
+        try (store; forwarder; audit; spend) {
             LOG.info("Keyward node {} stopping", config.nodeId());
         }
     }

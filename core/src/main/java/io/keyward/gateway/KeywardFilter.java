@@ -5,6 +5,10 @@ import io.keyward.decision.ErrorReply;
 import io.keyward.decision.Refusal;
 import io.keyward.decision.RequestIds;
 import io.keyward.forward.ForwardResult;
+import io.keyward.forward.UpstreamFailure;
+import io.keyward.money.Usd;
+import io.keyward.spend.Budget;
+import io.keyward.spend.Reservation;
 import io.keyward.key.VaultKey;
 import io.keyward.request.CallRequest;
 import io.keyward.route.Route;
@@ -28,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * This class alone knows the order of the steps of a call:
  *
  * <pre>
- *   route -> auth -> request -> policy -> secret -> forward -> audit
+ *   route -> auth -> request -> policy -> guard -> spend (reserve) -> secret -> forward -> spend (settle) -> audit
  * </pre>
  *
  * Any step may answer early by throwing a {@link Refusal}; the answer is the JSON error shape, and
@@ -40,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeywardFilter implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger(KeywardFilter.class);
+    static final String BUDGET_REMAINING = "X-Keyward-Budget-Remaining-Usd";
+    static final String BUDGET_RESET = "X-Keyward-Budget-Reset";
     private Keyward keyward;
 
     /** For web.xml: the instance comes from the ServletContext at init. */
@@ -98,13 +104,37 @@ public final class KeywardFilter implements Filter {
             throws IOException {
         VaultKey key = keyward.authenticator().authenticate(Collections.list(request.getHeaders("Authorization")));
         event.key(key);
+        budgetHeaders(response, keyward.spend().budget(key));
         CallRequest call = keyward.requestReader().read(request, route);
         event.call(call);
         event.allowedBy(keyward.policy().check(key, route, call));
+        keyward.guards().check(key, call);
+        Reservation reservation = keyward.spend().reserve(key, route, call);
+        event.reserved(reservation);
+        if (reservation.holdsMoney()) {
+            budgetHeaders(response, keyward.spend().budget(key));
+        }
         UpstreamCredential credential = keyward.credentials().credentialFor(route);
         event.forwardedPath(credential.path());
-        ForwardResult result = keyward.forwarder().forward(route, call, credential, response);
+        ForwardResult result;
+        try {
+            result = keyward.forwarder().forward(route, call, credential, response, reservation.holdsMoney());
+        } catch (UpstreamFailure failure) {
+            if (failure.vendorMayHaveActed()) {
+                event.spent(keyward.spend().keep(reservation), "the vendor may have acted: reservation kept");
+            } else {
+                keyward.spend().release(reservation);
+            }
+            throw failure.refusal();
+        }
         event.forwarded(result);
+        event.spent(keyward.spend().settle(reservation, route, call, result),
+                result.status() >= 500 || result.status() == 409 || !result.complete() ? "the vendor may have acted: reservation kept" : null);
+    }
+
+    private static void budgetHeaders(HttpServletResponse response, Budget budget) {
+        response.setHeader(BUDGET_REMAINING, Usd.format(budget.remainingUsd()));
+        response.setHeader(BUDGET_RESET, budget.resetsAt().toString());
     }
 
     @Override

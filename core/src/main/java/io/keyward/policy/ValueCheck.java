@@ -2,6 +2,7 @@ package io.keyward.policy;
 
 import java.math.BigDecimal;
 import java.util.List;
+import io.keyward.phone.Phones;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;

@@ -27,6 +27,18 @@ public record CallRequest(String method, List<Header> headers, byte[] body, Stri
     public record Header(String name, String value) {
     }
 
+    /** Every value of the parameters this name covers (bracket or dot notation, {@code *} allowed), path variables excluded. */
+    public List<String> values(String name) {
+        ParamName wanted = ParamName.ofRule(name);
+        return params.stream().filter(p -> p.source() != Param.Source.PATH && wanted.covers(p.name(), false))
+                .map(Param::value).toList();
+    }
+
+    /** The single value of a parameter, if present. */
+    public java.util.Optional<String> value(String name) {
+        return values(name).stream().filter(java.util.Objects::nonNull).findFirst();
+    }
+
     /** The path variables of the catalog match, for audit and rules. */
     public Map<String, String> pathVariables() {
         java.util.LinkedHashMap<String, String> vars = new java.util.LinkedHashMap<>();

@@ -97,19 +97,28 @@ public final class Migrator {
         return Integer.parseInt(m.group(1));
     }
 
-    /** Splits a migration into statements: whole-line {@code --} comments dropped, {@code ;} at a line's end ends one. */
+    /**
+     * Splits a migration into statements the way the {@code mariadb} client does: whole-line
+     * {@code --} comments dropped, a statement ends with the delimiter at a line's end, and
+     * {@code DELIMITER x} lines change the delimiter (for stored procedures).
+     */
     static List<String> statements(String script) {
         List<String> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
+        String delimiter = ";";
         for (String line : script.split("\n")) {
             String trimmed = line.strip();
-            if (trimmed.isEmpty() || trimmed.startsWith("--")) {
+            if (trimmed.toUpperCase(java.util.Locale.ROOT).startsWith("DELIMITER ")) {
+                delimiter = trimmed.substring("DELIMITER ".length()).strip();
+                continue;
+            }
+            if (trimmed.isEmpty() || trimmed.startsWith("--") && current.length() == 0) {
                 continue;
             }
             current.append(line).append('\n');
-            if (trimmed.endsWith(";")) {
+            if (trimmed.endsWith(delimiter)) {
                 String sql = current.toString().strip();
-                out.add(sql.substring(0, sql.length() - 1));
+                out.add(sql.substring(0, sql.length() - delimiter.length()).strip());
                 current.setLength(0);
             }
         }

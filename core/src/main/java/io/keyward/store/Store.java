@@ -24,6 +24,7 @@ public final class Store implements AutoCloseable {
     private final SqlSessionFactory sessions;
     private final VaultKeyRepository keys;
     private final CallRepository calls;
+    private final SpendRepository spend;
 
     private Store(DataSource dataSource, AutoCloseable ownedPool) {
         this.dataSource = dataSource;
@@ -31,6 +32,7 @@ public final class Store implements AutoCloseable {
         this.sessions = sessionFactory(dataSource);
         this.keys = new VaultKeyRepository(sessions);
         this.calls = new CallRepository(sessions);
+        this.spend = new SpendRepository(sessions);
     }
 
     /** Opens the store the config describes: Keyward's own pool for a URL, or the container's JNDI DataSource. */
@@ -73,6 +75,10 @@ public final class Store implements AutoCloseable {
         return calls;
     }
 
+    public SpendRepository spend() {
+        return spend;
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }
@@ -108,6 +114,7 @@ public final class Store implements AutoCloseable {
         configuration.setDefaultStatementTimeout(10);
         configuration.addMapper(VaultKeyMapper.class);
         configuration.addMapper(CallMapper.class);
+        configuration.addMapper(SpendMapper.class);
         return new SqlSessionFactoryBuilder().build(configuration);
     }
 

@@ -126,8 +126,8 @@ public final class Catalog {
                 .read("balance.retrieve", "/v1/balance")
                 .read("balance_transactions.list", "/v1/balance_transactions")
                 .body(BodyFormat.JSON)
-                .money("v2.billing.meter_event_session.create", "POST", "/v2/billing/meter_event_session")
-                .money("v2.billing.meter_events.create", "POST", "/v2/billing/meter_events")
+                .op("v2.billing.meter_event_session.create", "POST", "/v2/billing/meter_event_session")
+                .op("v2.billing.meter_events.create", "POST", "/v2/billing/meter_events")
                 .build();
     }
 

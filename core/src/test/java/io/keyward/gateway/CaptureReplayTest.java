@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CaptureReplayTest {
     @RegisterExtension
-    static final GatewayExtension gw = new GatewayExtension();
+    static final GatewayExtension gw = new GatewayExtension("spend:\n  unknown_cost_ceiling_usd: \"100.00\"\n");
     private static final Set<String> CHANGED_BY_KEYWARD = Set.of("authorization", "host", "connection", "content-length");
 
     static List<Capture.Case> captures() throws Exception {
@@ -48,7 +48,7 @@ class CaptureReplayTest {
         Capture capture = Capture.load(name);
         String vendorName = capture.target().split("/")[1];
         stubReply(capture);
-        String key = gw.admin().issue(vendorName, "replay-agent", "\"agent_run_id\":\"run-" + name.substring(0, 3) + "\","
+        String key = gw.admin().issue(vendorName, "replay-agent", "\"agent_run_id\":\"run-" + name.substring(0, 3) + "\",\"daily_usd_cap\":\"1000.00\","
                 + "\"policy\":{\"allow\":[{\"operation\":\"" + c.operation() + "\"}]}").get("key").asText();
 
         byte[] request = agentRequest(capture, vendorName, key);

@@ -27,7 +27,7 @@ class ExamplePolicyTest {
     @BeforeAll
     static void start() throws Exception {
         AdminClient admin = new AdminClient(gw.gateway().baseUrl(), TestSecrets.ADMIN_TOKEN);
-        String policy = "\"policy\":" + PolicyCheckTestAccess.EXAMPLE;
+        String policy = "\"daily_usd_cap\":\"1000.00\",\"policy\":" + PolicyCheckTestAccess.EXAMPLE;
         keys = Map.of("stripe", gw.admin().issue("stripe", "example", policy).get("key").asText(),
                 "twilio", gw.admin().issue("twilio", "example", policy).get("key").asText(),
                 "resend", gw.admin().issue("resend", "example", policy).get("key").asText());

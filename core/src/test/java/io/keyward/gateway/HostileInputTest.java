@@ -53,7 +53,7 @@ class HostileInputTest {
     @BeforeAll
     static void start() throws Exception {
         AdminClient admin = new AdminClient(gw.gateway().baseUrl(), TestSecrets.ADMIN_TOKEN);
-        String policy = "\"policy\":" + io.keyward.policy.PolicyCheckTestAccess.EXAMPLE;
+        String policy = "\"daily_usd_cap\":\"1000.00\",\"policy\":" + io.keyward.policy.PolicyCheckTestAccess.EXAMPLE;
         keys = Map.of(
                 "stripe", gw.admin().issue("stripe", "hostile", policy).get("key").asText(),
                 "twilio", gw.admin().issue("twilio", "hostile", policy).get("key").asText(),

@@ -81,7 +81,7 @@ class KeyLifecycleTest {
         try (FakeVendor gone = new FakeVendor()) {
             base = gone.baseUrl();
         }
-        try (TestGateway lonely = TestGateway.start(TestDatabase.fresh(), base)) {
+        try (TestGateway lonely = TestGateway.start(TestDatabase.fresh(), base, "")) {
             String key = new AdminClient(lonely.baseUrl(), TestSecrets.ADMIN_TOKEN).issue("stripe", "a", null).get("key").asText();
             RawHttp.Response reply = RawHttp.send(lonely.port(), get(key));
             assertEquals(502, reply.status());

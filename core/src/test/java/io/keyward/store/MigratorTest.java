@@ -62,6 +62,8 @@ class MigratorTest {
         List<String> statements = Migrator.statements("-- header\nCREATE TABLE a (x INT);\n\n-- note\nINSERT INTO a VALUES (1);\n");
         assertEquals(List.of("CREATE TABLE a (x INT)", "INSERT INTO a VALUES (1)"), statements);
         assertTrue(Migrator.statements("  \n-- only comments\n").isEmpty());
+        List<String> procedure = Migrator.statements("DELIMITER $$\nCREATE PROCEDURE p()\nBEGIN\n  SELECT 1;\n  SELECT 2;\nEND$$\nDELIMITER ;\nSELECT 3;\n");
+        assertEquals(List.of("CREATE PROCEDURE p()\nBEGIN\n  SELECT 1;\n  SELECT 2;\nEND", "SELECT 3"), procedure);
     }
 
     private static long count(Connection c, String sql) throws Exception {

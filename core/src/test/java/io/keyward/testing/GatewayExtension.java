@@ -20,14 +20,24 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * </pre>
  */
 public final class GatewayExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+    private final String extraYaml;
     private FakeVendor vendor;
     private TestGateway gateway;
     private AdminClient admin;
 
+    public GatewayExtension() {
+        this("");
+    }
+
+    /** @param extraYaml top-level config sections added to the test config */
+    public GatewayExtension(String extraYaml) {
+        this.extraYaml = extraYaml;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         vendor = new FakeVendor();
-        gateway = TestGateway.start(TestDatabase.fresh(), vendor);
+        gateway = TestGateway.start(TestDatabase.fresh(), vendor.baseUrl(), extraYaml);
         admin = new AdminClient(gateway.baseUrl(), TestSecrets.ADMIN_TOKEN);
     }
 

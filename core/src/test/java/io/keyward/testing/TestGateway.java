@@ -33,11 +33,12 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static TestGateway start(String jdbcUrl, FakeVendor vendor) throws Exception {
-        return start(jdbcUrl, vendor.baseUrl());
+        return start(jdbcUrl, vendor.baseUrl(), "");
     }
 
-    public static TestGateway start(String jdbcUrl, String vendorBaseUrl) throws Exception {
-        KeywardConfig config = new ConfigLoader(Map.of("TEST_JDBC_URL", jdbcUrl)::get).parse(yaml(vendorBaseUrl));
+    /** @param extraYaml top-level config sections to add (spend:, guards:, limits: ...) */
+    public static TestGateway start(String jdbcUrl, String vendorBaseUrl, String extraYaml) throws Exception {
+        KeywardConfig config = new ConfigLoader(Map.of("TEST_JDBC_URL", jdbcUrl)::get).parse(yaml(vendorBaseUrl) + extraYaml);
         Keyward keyward = Keyward.start(config);
         Server server = new Server();
         // Let ambiguous URIs through to Keyward, which refuses every one of them with its JSON error and

@@ -53,7 +53,7 @@ class QuickstartTest {
                     .POST(HttpRequest.BodyPublishers.ofString("amount=9000&currency=usd")));
             assertEquals(403, tooMuch.statusCode(), "the policy's maximum holds");
 
-            String twilioKey = admin.issue("twilio", "notify-agent", "\"policy\":{\"allow\":[{\"operation\":\"messages.create\"}]}").get("key").asText();
+            String twilioKey = admin.issue("twilio", "notify-agent", "\"daily_usd_cap\":\"5.00\",\"policy\":{\"allow\":[{\"operation\":\"messages.create\"}]}").get("key").asText();
             HttpResponse<String> sms = send(quickstart, HttpRequest.newBuilder(
                             URI.create(base(quickstart) + "/twilio/2010-04-01/Accounts/" + twilioKey + "/Messages.json"))
                     .header("Authorization", basic(twilioKey, "anything"))
@@ -61,7 +61,7 @@ class QuickstartTest {
                     .POST(HttpRequest.BodyPublishers.ofString("To=%2B15558675310&From=%2B15017122661&Body=hi")));
             assertEquals(201, sms.statusCode(), sms.body());
 
-            String resendKey = admin.issue("resend", "notify-agent", "\"policy\":{\"allow\":[{\"operation\":\"emails.send\"}]}").get("key").asText();
+            String resendKey = admin.issue("resend", "notify-agent", "\"daily_usd_cap\":\"5.00\",\"policy\":{\"allow\":[{\"operation\":\"emails.send\"}]}").get("key").asText();
             HttpResponse<String> email = send(quickstart, HttpRequest.newBuilder(URI.create(base(quickstart) + "/resend/emails"))
                     .header("Authorization", "Bearer " + resendKey)
                     .header("Content-Type", "application/json")

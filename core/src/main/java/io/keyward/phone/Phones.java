@@ -1,4 +1,4 @@
-package io.keyward.policy;
+package io.keyward.phone;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * Numbering Plan split by area code (+1 is the US, Canada and much of the Caribbean). A number
  * whose country is not in the table has no country, so a {@code country_in} rule refuses it.
  */
-final class Phones {
+public final class Phones {
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{6,14}");
     private static final Map<String, String> PREFIXES = new HashMap<>();
     private static final Map<String, String> NANP = new HashMap<>();
@@ -43,12 +43,12 @@ final class Phones {
     private Phones() {
     }
 
-    static boolean isE164(String number) {
+    public static boolean isE164(String number) {
         return number != null && E164.matcher(number).matches();
     }
 
     /** The ISO 3166 alpha-2 country of a strict E.164 number, if known. */
-    static Optional<String> country(String number) {
+    public static Optional<String> country(String number) {
         if (!isE164(number)) {
             return Optional.empty();
         }

@@ -1,0 +1,58 @@
+package io.keyward.forward;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.InflaterInputStream;
+
+/** Keeps the first bytes of a streamed response body, so they can be read after the agent has them. */
+final class BodyCopy {
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final int limit;
+
+    BodyCopy(int limit) {
+        this.limit = limit;
+    }
+
+    OutputStream tee(OutputStream out) {
+        return new FilterOutputStream(out) {
+            @Override
+            public void write(int b) throws IOException {
+                out.write(b);
+                keep(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+                keep(b, off, len);
+            }
+        };
+    }
+
+    private void keep(byte[] b, int off, int len) {
+        int room = limit - bytes.size();
+        if (room > 0) {
+            bytes.write(b, off, Math.min(room, len));
+        }
+    }
+
+    /** The copy, inflated when the vendor compressed it; empty when it cannot be read. */
+    byte[] decoded(String contentEncoding) {
+        byte[] raw = bytes.toByteArray();
+        if (contentEncoding == null || contentEncoding.isBlank() || contentEncoding.equalsIgnoreCase("identity")) {
+            return raw;
+        }
+        String encoding = contentEncoding.strip().toLowerCase(java.util.Locale.ROOT);
+        try (InputStream in = encoding.contains("gzip") ? new GZIPInputStream(new ByteArrayInputStream(raw))
+                : encoding.equals("deflate") ? new InflaterInputStream(new ByteArrayInputStream(raw)) : null) {
+            return in == null ? new byte[0] : in.readNBytes(limit);
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+}

@@ -1,0 +1,236 @@
+package io.keyward.spend;
+
+import io.keyward.config.SpendConfig;
+import io.keyward.decision.Code;
+import io.keyward.decision.Refusal;
+import io.keyward.forward.ForwardResult;
+import io.keyward.key.VaultKey;
+import io.keyward.money.Usd;
+import io.keyward.request.CallRequest;
+import io.keyward.route.Route;
+import io.keyward.store.LedgerRow;
+import io.keyward.store.ReserveCall;
+import io.keyward.store.ReserveOutcome;
+import io.keyward.store.SettleCall;
+import io.keyward.store.SpendRepository;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The spend cap, before and after the call. Before: the call is priced from the request and the
+ * price reserved against every budget of the key in one database round trip, all or nothing, and
+ * only if the key is still unrevoked and unexpired; over a cap the call goes no further. After:
+ * the reservation is settled with the cost the vendor states (or the estimate), or released when
+ * the vendor certainly did not act. Settling happens off the request thread; a settle lost to a
+ * crash leaves money reserved, so the error is always under-use, never overshoot.
+ */
+public final class Spend implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Spend.class);
+    private static final Duration BUDGET_FRESHNESS = Duration.ofSeconds(1);
+    private static final LocalDate RUN_DAY = LocalDate.EPOCH;
+
+    private final SpendRepository ledger;
+    private final SpendConfig config;
+    private final Map<String, CostModel> costs;
+    private final ExecutorService settler = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "keyward-spend-settler");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, Seen> budgets = new ConcurrentHashMap<>();
+
+    /** A key's ledger row as last read, and when. */
+    private record Seen(BigDecimal remaining, long readAtNanos) {
+    }
+
+    public Spend(SpendRepository ledger, SpendConfig config) {
+        this.ledger = ledger;
+        this.config = config;
+        this.costs = CostModels.of(config);
+    }
+
+    /**
+     * Prices and reserves a money-moving call; other calls hold nothing.
+     *
+     * @return what was reserved, with the estimate for the audit row
+     * @throws Refusal over a cap, for a key without a cap, or when the cost cannot be known and no ceiling is configured
+     */
+    public Reservation reserve(VaultKey key, Route route, CallRequest call) {
+        if (call.operation() == null || !call.operation().moneyMoving()) {
+            return Reservation.NONE;
+        }
+        BigDecimal keyCap = key.dailyUsdCap() != null ? key.dailyUsdCap() : config.defaultDailyUsdCap();
+        if (keyCap == null) {
+            throw new Refusal(Code.DENIED_SPEND_CAP, 403, "vault key " + key.id()
+                    + " has no daily_usd_cap, so it cannot move money", "spend.no_cap");
+        }
+        Estimate estimate = costs.get(route.vendor().name()).estimate(call);
+        BigDecimal amount = estimate.known() ? estimate.usd() : config.unknownCostCeilingUsd();
+        if (amount == null) {
+            throw new Refusal(Code.DENIED_SPEND_CAP, 403, "the cost of this call cannot be read from the request ("
+                    + estimate.basis() + ")", "spend.unknown_cost");
+        }
+        String runId = key.runUsdCap() != null && key.agentRunId() != null ? key.agentRunId() : null;
+        BigDecimal agentCap = config.agentDailyUsdCaps().get(key.agentName());
+        ReserveOutcome outcome = ledger.reserve(new ReserveCall(key.id(), amount, keyCap, call.idempotencyKey(),
+                call.idempotencyKey() == null ? null : requestHash(route, call),
+                runId, runId == null ? null : key.runUsdCap(), agentCap == null ? null : key.agentName(), agentCap));
+        Reservation reservation = new Reservation(key.id(), outcome.day(), amount, runId,
+                agentCap == null ? null : key.agentName(), outcome.outcome().equals("replay"));
+        switch (outcome.outcome()) {
+            case "reserved" -> {
+                budgets.computeIfPresent(key.id(), (id, seen) -> new Seen(seen.remaining().subtract(amount), seen.readAtNanos()));
+                return reservation;
+            }
+            case "replay" -> {
+                return reservation;
+            }
+            case "revoked" -> throw new Refusal(Code.DENIED_REVOKED, "vault key " + key.id() + " was revoked");
+            case "expired" -> throw new Refusal(Code.DENIED_EXPIRED, "vault key " + key.id() + " has expired");
+            case "idempotency_mismatch" -> throw new Refusal(Code.DENIED_MALFORMED, 400,
+                    "this Idempotency-Key was already used for a different request", "spend.idempotency_key");
+            default -> {
+                budgets.remove(key.id());
+                String budget = outcome.outcome().substring("over_".length(), outcome.outcome().length() - "_cap".length());
+                Long retryAfter = budget.equals("run") ? null : secondsToNextReset();
+                throw new Refusal(Code.DENIED_SPEND_CAP, 429, "this call ($" + Usd.format(amount) + ") would exceed the "
+                        + budget + " spend cap", "spend." + budget + "_cap", retryAfter);
+            }
+        }
+    }
+
+    /**
+     * Settles after the vendor answered: the cost the vendor states, else the estimate. A 4xx
+     * other than 409 means the vendor did not act, so the reservation is released instead.
+     *
+     * @return the amount counted as spent (null when released or nothing was held)
+     */
+    public BigDecimal settle(Reservation reservation, Route route, CallRequest call, ForwardResult result) {
+        if (!reservation.holdsMoney()) {
+            return null;
+        }
+        int status = result.status();
+        if (status >= 400 && status < 500 && status != 409) {
+            release(reservation);
+            return null;
+        }
+        BigDecimal spent = reservation.estimateUsd();
+        if (status < 300 && result.complete()) {
+            Optional<BigDecimal> stated = costs.get(route.vendor().name()).actual(call, result.bodyCopy());
+            if (stated.isPresent()) {
+                spent = stated.get();
+            }
+        }
+        BigDecimal counted = spent;
+        settleLater(new SettleCall(reservation.keyId(), reservation.day(), reservation.runId(), reservation.agent(),
+                reservation.estimateUsd(), counted));
+        return counted;
+    }
+
+    /** Gives the whole reservation back: the vendor certainly did not act on the call. */
+    public void release(Reservation reservation) {
+        if (reservation.holdsMoney()) {
+            settleLater(new SettleCall(reservation.keyId(), reservation.day(), reservation.runId(), reservation.agent(),
+                    reservation.estimateUsd(), BigDecimal.ZERO));
+        }
+    }
+
+    /** Counts the whole estimate as spent: the vendor may have acted (a timeout, a 5xx). */
+    public BigDecimal keep(Reservation reservation) {
+        if (!reservation.holdsMoney()) {
+            return null;
+        }
+        settleLater(new SettleCall(reservation.keyId(), reservation.day(), reservation.runId(), reservation.agent(),
+                reservation.estimateUsd(), reservation.estimateUsd()));
+        return reservation.estimateUsd();
+    }
+
+    /** The key's remaining daily budget as this node last read it (at most a second old). */
+    public Budget budget(VaultKey key) {
+        BigDecimal cap = key.dailyUsdCap() != null ? key.dailyUsdCap() : config.defaultDailyUsdCap();
+        Instant reset = nextReset();
+        if (cap == null) {
+            return new Budget(BigDecimal.ZERO, reset);
+        }
+        Seen seen = budgets.get(key.id());
+        if (seen == null || System.nanoTime() - seen.readAtNanos() > BUDGET_FRESHNESS.toNanos()) {
+            BigDecimal remaining = ledger.current("key", key.id())
+                    .map(row -> row.capUsd().subtract(row.spentUsd()).subtract(row.reservedUsd()))
+                    .orElse(cap);
+            seen = new Seen(remaining, System.nanoTime());
+            budgets.put(key.id(), seen);
+            if (budgets.size() > 100_000) {
+                budgets.entrySet().stream().min(Comparator.comparingLong(e -> e.getValue().readAtNanos()))
+                        .ifPresent(e -> budgets.remove(e.getKey()));
+            }
+        }
+        return new Budget(seen.remaining().max(BigDecimal.ZERO), reset);
+    }
+
+    private void settleLater(SettleCall call) {
+        settler.execute(() -> {
+            try {
+                ledger.settle(call);
+            } catch (RuntimeException e) {
+                // The reservation stays held: the budget is under-used until the day resets, never overshot.
+                LOG.warn("Could not settle a reservation of key {}: {}", call.keyId(), e.getClass().getSimpleName());
+            }
+        });
+    }
+
+    /** Waits until every settle handed over so far is written (tests, shutdown). */
+    public boolean flush(Duration timeout) throws InterruptedException {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        settler.execute(done::countDown);
+        return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    static Instant nextReset() {
+        return LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+    }
+
+    private static long secondsToNextReset() {
+        return Math.max(1, Duration.between(Instant.now(), nextReset()).getSeconds());
+    }
+
+    /** Identifies the request an Idempotency-Key was first used for: method, path and every parameter. */
+    private static byte[] requestHash(Route route, CallRequest call) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update((call.method() + "\n" + route.vendor().name() + route.vendorPath() + "\n").getBytes(StandardCharsets.UTF_8));
+            call.params().stream()
+                    .map(p -> p.source() + "\u0000" + p.name() + "\u0000" + (p.value() == null ? "\u0001" : p.value()))
+                    .sorted()
+                    .forEach(line -> sha.update((line + "\n").getBytes(StandardCharsets.UTF_8)));
+            return sha.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        settler.shutdown();
+        settler.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /** For the admin API: a budget's row on a day, if it was ever touched. */
+    public Optional<LedgerRow> row(String scope, String scopeId, LocalDate day) {
+        return ledger.on(scope, scopeId, scope.equals("run") ? RUN_DAY : day);
+    }
+}

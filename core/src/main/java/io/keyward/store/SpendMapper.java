@@ -1,0 +1,21 @@
+package io.keyward.store;
+
+import java.util.List;
+import org.apache.ibatis.annotations.Param;
+
+/** {@code spend_ledger} and the {@code keyward_reserve} procedure; SQL in SpendMapper.xml beside this interface. */
+public interface SpendMapper {
+    ReserveOutcome reserve(ReserveCall call);
+
+    int settle(SettleCall call);
+
+    LedgerRow row(@Param("scope") String scope, @Param("scopeId") String scopeId, @Param("today") boolean today);
+
+    /** Today's key rows of the keys that match; for spend by agent or run. */
+    List<LedgerRow> keyRows(@Param("agentName") String agentName, @Param("agentRunId") String agentRunId,
+                            @Param("day") java.time.LocalDate day);
+
+    LedgerRow rowOn(@Param("scope") String scope, @Param("scopeId") String scopeId, @Param("day") java.time.LocalDate day);
+
+    java.time.LocalDate today();
+}

@@ -1,0 +1,108 @@
+-- Keyward schema, version 2: the spend ledger and idempotent reservations.
+-- Apply by hand with:  mariadb keyward < sql/V2__spend_ledger.sql   (the DELIMITER lines are for that client)
+
+-- One row per budget and UTC day: a key's daily cap, an agent's daily cap, a run's cap (day 1970-01-01:
+-- a run's cap spans the run). A reservation moves money into reserved_usd; settling moves it to spent_usd.
+CREATE TABLE IF NOT EXISTS spend_ledger (
+  scope         VARCHAR(8)    NOT NULL COMMENT 'key | agent | run',
+  scope_id      VARCHAR(160)  NOT NULL,
+  day           DATE          NOT NULL COMMENT 'UTC day; 1970-01-01 for run budgets',
+  cap_usd       DECIMAL(18,6) NOT NULL,
+  spent_usd     DECIMAL(18,6) NOT NULL DEFAULT 0,
+  reserved_usd  DECIMAL(18,6) NOT NULL DEFAULT 0,
+  version       BIGINT        NOT NULL DEFAULT 0 COMMENT 'bumped by every change',
+  updated_at    DATETIME(6)   NOT NULL,
+  PRIMARY KEY (scope, scope_id, day)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- A money-moving call with an Idempotency-Key reserves once; a retry with the same key and the
+-- same request within 24 h reuses that reservation instead of reserving again.
+CREATE TABLE IF NOT EXISTS spend_idempotency (
+  key_id           VARCHAR(32)   NOT NULL,
+  idempotency_key  VARCHAR(255)  NOT NULL,
+  request_hash     BINARY(32)    NOT NULL COMMENT 'SHA-256 of method, path and parameters',
+  estimated_usd    DECIMAL(18,6) NOT NULL,
+  created_at       DATETIME(6)   NOT NULL,
+  PRIMARY KEY (key_id, idempotency_key),
+  KEY ix_spend_idempotency_created (created_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- Reserves p_amount against every budget of the call in one round trip, all or nothing.
+-- Each budget is one conditional UPDATE (spent + reserved + amount <= cap) whose row count decides;
+-- the key's own row also requires the key to be unrevoked and unexpired by the database clock, so a
+-- money-moving call can never pass a revoke that has committed.
+-- Result: one row (outcome, day): reserved | replay | idempotency_mismatch | revoked | expired |
+-- over_key_cap | over_run_cap | over_agent_cap.
+DELIMITER $$
+CREATE OR REPLACE PROCEDURE keyward_reserve(
+  IN p_key_id VARCHAR(32), IN p_amount DECIMAL(18,6), IN p_key_cap DECIMAL(18,6),
+  IN p_idempotency_key VARCHAR(255), IN p_request_hash BINARY(32),
+  IN p_run_id VARCHAR(160), IN p_run_cap DECIMAL(18,6),
+  IN p_agent VARCHAR(160), IN p_agent_cap DECIMAL(18,6))
+proc: BEGIN
+  DECLARE v_hash BINARY(32);
+  DECLARE v_created DATETIME(6);
+  DECLARE v_now DATETIME(6) DEFAULT UTC_TIMESTAMP(6);
+  DECLARE v_day DATE DEFAULT UTC_DATE();
+  DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
+
+  START TRANSACTION;
+  IF p_idempotency_key IS NOT NULL THEN
+    INSERT IGNORE INTO spend_idempotency (key_id, idempotency_key, request_hash, estimated_usd, created_at)
+      VALUES (p_key_id, p_idempotency_key, p_request_hash, p_amount, v_now);
+    IF ROW_COUNT() = 0 THEN
+      SELECT request_hash, created_at INTO v_hash, v_created FROM spend_idempotency
+       WHERE key_id = p_key_id AND idempotency_key = p_idempotency_key FOR UPDATE;
+      IF v_created > v_now - INTERVAL 24 HOUR THEN
+        COMMIT;
+        SELECT IF(v_hash = p_request_hash, 'replay', 'idempotency_mismatch') AS outcome, v_day AS day;
+        LEAVE proc;
+      END IF;
+      UPDATE spend_idempotency SET request_hash = p_request_hash, estimated_usd = p_amount, created_at = v_now
+       WHERE key_id = p_key_id AND idempotency_key = p_idempotency_key;
+    END IF;
+  END IF;
+
+  INSERT IGNORE INTO spend_ledger (scope, scope_id, day, cap_usd, updated_at) VALUES ('key', p_key_id, v_day, p_key_cap, v_now);
+  UPDATE spend_ledger l JOIN vault_keys k ON k.id = p_key_id
+     SET l.reserved_usd = l.reserved_usd + p_amount, l.version = l.version + 1, l.updated_at = v_now
+   WHERE l.scope = 'key' AND l.scope_id = p_key_id AND l.day = v_day
+     AND l.spent_usd + l.reserved_usd + p_amount <= l.cap_usd
+     AND k.revoked_at IS NULL AND k.expires_at > v_now;
+  IF ROW_COUNT() = 0 THEN
+    ROLLBACK;
+    SELECT CASE WHEN revoked_at IS NOT NULL THEN 'revoked' WHEN expires_at <= v_now THEN 'expired' ELSE 'over_key_cap' END
+           AS outcome, v_day AS day
+      FROM vault_keys WHERE id = p_key_id;
+    LEAVE proc;
+  END IF;
+
+  IF p_run_cap IS NOT NULL THEN
+    INSERT IGNORE INTO spend_ledger (scope, scope_id, day, cap_usd, updated_at) VALUES ('run', p_run_id, '1970-01-01', p_run_cap, v_now);
+    UPDATE spend_ledger SET reserved_usd = reserved_usd + p_amount, version = version + 1, updated_at = v_now
+     WHERE scope = 'run' AND scope_id = p_run_id AND day = '1970-01-01' AND spent_usd + reserved_usd + p_amount <= cap_usd;
+    IF ROW_COUNT() = 0 THEN
+      ROLLBACK;
+      SELECT 'over_run_cap' AS outcome, v_day AS day;
+      LEAVE proc;
+    END IF;
+  END IF;
+
+  IF p_agent_cap IS NOT NULL THEN
+    INSERT IGNORE INTO spend_ledger (scope, scope_id, day, cap_usd, updated_at) VALUES ('agent', p_agent, v_day, p_agent_cap, v_now);
+    UPDATE spend_ledger SET reserved_usd = reserved_usd + p_amount, version = version + 1, updated_at = v_now
+     WHERE scope = 'agent' AND scope_id = p_agent AND day = v_day AND spent_usd + reserved_usd + p_amount <= cap_usd;
+    IF ROW_COUNT() = 0 THEN
+      ROLLBACK;
+      SELECT 'over_agent_cap' AS outcome, v_day AS day;
+      LEAVE proc;
+    END IF;
+  END IF;
+
+  COMMIT;
+  SELECT 'reserved' AS outcome, v_day AS day;
+END$$
+DELIMITER ;
+
+INSERT IGNORE INTO keyward_schema_history (version, description, applied_at)
+VALUES (2, 'spend_ledger, spend_idempotency, keyward_reserve', UTC_TIMESTAMP(6));
