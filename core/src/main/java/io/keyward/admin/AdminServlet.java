@@ -9,7 +9,9 @@ import io.keyward.gateway.Keyward;
 import io.keyward.json.Json;
 import io.keyward.key.VaultKey;
 import io.keyward.store.CallQuery;
+import io.keyward.money.Usd;
 import io.keyward.store.CallRow;
+import io.keyward.store.LedgerRow;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
@@ -38,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class AdminServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServlet.class);
     private static final Set<String> KEY_LIST_PARAMS = Set.of("agent_name", "agent_run_id", "vendor", "state", "limit", "cursor");
+    private static final Set<String> SPEND_PARAMS = Set.of("key_id", "agent_name", "agent_run_id", "day");
     private static final Set<String> CALL_LIST_PARAMS = Set.of("agent_run_id", "key_id", "agent_name", "vendor", "result",
             "since", "until", "limit", "cursor");
 
@@ -120,11 +123,60 @@ public final class AdminServlet extends HttpServlet {
                 return;
             }
         }
+        if (parts[0].equals("spend") && parts.length == 1 && method.equals("GET")) {
+            json(response, 200, spend(QueryParams.of(request, SPEND_PARAMS)));
+            return;
+        }
         if (parts[0].equals("calls") && parts.length == 1 && method.equals("GET")) {
             page(response, calls(QueryParams.of(request, CALL_LIST_PARAMS)), Views::call);
             return;
         }
         ErrorReply.write(response, 404, "not_found", "no admin endpoint " + method + " /admin" + sanitize(path), null, requestId);
+    }
+
+    /**
+     * One budget's day: a key's row, or an agent's or run's own row when it has a cap, else the sum
+     * of the key rows of that agent or run.
+     */
+    private ObjectNode spend(QueryParams params) {
+        String keyId = params.text("key_id");
+        String agent = params.text("agent_name");
+        String run = params.text("agent_run_id");
+        if ((keyId == null ? 0 : 1) + (agent == null ? 0 : 1) + (run == null ? 0 : 1) != 1) {
+            throw new AdminInputException("key_id", "give exactly one of key_id, agent_name, agent_run_id");
+        }
+        String dayText = params.text("day");
+        java.time.LocalDate day;
+        try {
+            day = dayText == null ? keyward.store().spend().today() : java.time.LocalDate.parse(dayText);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new AdminInputException("day", "must be a date such as 2026-11-27 (UTC)");
+        }
+        String scope = keyId != null ? "key" : agent != null ? "agent" : "run";
+        String scopeId = keyId != null ? keyId : agent != null ? agent : run;
+        java.util.List<LedgerRow> rows = keyward.spend().row(scope, scopeId, day).map(java.util.List::of)
+                .orElseGet(() -> scope.equals("key") ? java.util.List.of()
+                        : keyward.store().spend().keyRows(agent, run, day));
+        java.math.BigDecimal cap = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal spent = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal reserved = java.math.BigDecimal.ZERO;
+        for (LedgerRow r : rows) {
+            cap = cap.add(r.capUsd());
+            spent = spent.add(r.spentUsd());
+            reserved = reserved.add(r.reservedUsd());
+        }
+        if (rows.isEmpty() && keyId != null) {
+            cap = keys.get(keyId).map(VaultKey::dailyUsdCap).orElse(java.math.BigDecimal.ZERO);
+        }
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("scope", scope);
+        body.put("day", day.toString());
+        body.put("cap_usd", Usd.format(cap));
+        body.put("spent_usd", Usd.format(spent));
+        body.put("reserved_usd", Usd.format(reserved));
+        body.put("remaining_usd", Usd.format(cap.subtract(spent).subtract(reserved).max(java.math.BigDecimal.ZERO)));
+        body.put("resets_at", scope.equals("run") ? null : day.plusDays(1).atStartOfDay().toInstant(java.time.ZoneOffset.UTC).toString());
+        return body;
     }
 
     private Page<CallRow> calls(QueryParams params) {

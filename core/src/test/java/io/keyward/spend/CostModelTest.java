@@ -1,0 +1,122 @@
+package io.keyward.spend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.keyward.config.SpendConfig;
+import io.keyward.request.CallRequest;
+import io.keyward.testing.Calls;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class CostModelTest {
+    private static final SpendConfig PRICES = SpendConfig.ofDefaults();
+    private static final Map<String, CostModel> COSTS = CostModels.of(PRICES);
+    private static final String FORM = "application/x-www-form-urlencoded";
+
+    private static Estimate estimate(String vendor, String path, String type, String body) throws Exception {
+        CallRequest call = Calls.parse("POST", "/" + vendor + path, null, type, body).call();
+        return COSTS.get(vendor).estimate(call);
+    }
+
+    private static String usd(Estimate e) {
+        return e.known() ? e.usd().stripTrailingZeros().toPlainString() : "unknown";
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "dollars in cents               | /v1/payment_intents   | amount=2000&currency=usd                         | 20",
+        "euros at the configured rate    | /v1/payment_intents   | amount=1000&currency=eur                         | 12",
+        "yen has no minor unit           | /v1/charges           | amount=1000&currency=jpy                         | 7.5",
+        "dinar has three decimals        | /v1/payouts           | amount=1000&currency=kwd                         | 3.4",
+        "upper-case currency             | /v1/transfers         | amount=250&currency=USD                          | 2.5",
+        "refund with an amount           | /v1/refunds           | amount=500&currency=usd                          | 5",
+        "refund of the rest              | /v1/refunds           | charge=ch_1                                      | unknown",
+        "amount without currency         | /v1/payment_intents   | amount=100                                       | unknown",
+        "currency without a rate         | /v1/payment_intents   | amount=100&currency=xts                          | unknown",
+        "amount that is not whole        | /v1/payment_intents   | amount=10.5&currency=usd                         | unknown",
+        "checkout lines                  | /v1/checkout/sessions | line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=2000&line_items[0][quantity]=2&line_items[1][price_data][currency]=usd&line_items[1][price_data][unit_amount]=150 | 41.5",
+        "checkout line with a price id   | /v1/checkout/sessions | line_items[0][price]=price_1&line_items[0][quantity]=2 | unknown",
+        "update without amount           | /v1/payment_intents/pi_1 | description=x                                 | 0",
+        "confirm of an earlier amount    | /v1/payment_intents/pi_1/confirm | payment_method=pm_1                   | unknown",
+    })
+    void stripe(String name, String path, String body, String expected) throws Exception {
+        assertEquals(expected, usd(estimate("stripe", path, FORM, body)));
+    }
+
+    @Test
+    void stripeSettlesWithTheAmountTheVendorStates() throws Exception {
+        CallRequest call = Calls.parse("POST", "/stripe/v1/payment_intents", null, FORM, "amount=2000&currency=usd").call();
+        byte[] answer = "{\"id\":\"pi_1\",\"object\":\"payment_intent\",\"amount\":1500,\"currency\":\"eur\"}".getBytes(StandardCharsets.UTF_8);
+        assertEquals(new BigDecimal("18.000000"), COSTS.get("stripe").actual(call, answer).orElseThrow());
+        assertFalse(COSTS.get("stripe").actual(call, "not json".getBytes(StandardCharsets.UTF_8)).isPresent());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "160 GSM characters, 1 segment  | 160 | a | 1",
+        "161 GSM characters, 2 segments | 161 | a | 2",
+        "306 GSM characters, 2 segments | 306 | a | 2",
+        "307 GSM characters, 3 segments | 307 | a | 3",
+        "80 euro signs take 2 each      | 80  | € | 1",
+        "ü is in the GSM alphabet       | 160 | ü | 1",
+        "81 euro signs                  | 81  | € | 2",
+        "70 UCS-2 characters, 1 segment | 70  | 中 | 1",
+        "71 UCS-2 characters, 2 segments| 71  | 中 | 2",
+        "134 UCS-2 characters           | 134 | 中 | 2",
+        "135 UCS-2 characters           | 135 | 中 | 3",
+    })
+    void segments(String name, int length, String ch, int segments) {
+        assertEquals(segments, Segments.count(ch.repeat(length)));
+    }
+
+    @Test
+    void oneNonGsmCharacterMakesTheWholeMessageUcs2() {
+        assertEquals(1, Segments.count("a".repeat(160)));
+        assertEquals(3, Segments.count("a".repeat(159) + "→"), "160 UCS-2 characters need three 67-character parts");
+        assertEquals(1, Segments.count("🙂".repeat(35)), "a surrogate pair counts two");
+        assertEquals(2, Segments.count("🙂".repeat(36)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "US SMS, one segment             | /2010-04-01/Accounts/AC1/Messages.json | To=%2B15551234567&Body=hello                     | 0.01",
+        "UK SMS, one segment             | /2010-04-01/Accounts/AC1/Messages.json | To=%2B447700900123&Body=hello                    | 0.06",
+        "unlisted country, default price | /2010-04-01/Accounts/AC1/Messages.json | To=%2B8613800138000&Body=hello                   | 0.15",
+        "MMS                             | /2010-04-01/Accounts/AC1/Messages.json | To=%2B15551234567&Body=hi&MediaUrl=https%3A%2F%2Fx | 0.03",
+        "content template has no length  | /2010-04-01/Accounts/AC1/Messages.json | To=%2B15551234567&ContentSid=HX1                 | unknown",
+        "call limited to 61 seconds      | /2010-04-01/Accounts/AC1/Calls.json    | To=%2B15551234567&TimeLimit=61&Url=x             | 0.04",
+        "call without a limit            | /2010-04-01/Accounts/AC1/Calls.json    | To=%2B15551234567&Url=x                          | 4.8",
+        "verification                    | /verify/v2/Services/VA1/Verifications  | To=%2B15551234567&Channel=sms                    | 0.06",
+    })
+    void twilio(String name, String path, String body, String expected) throws Exception {
+        assertEquals(expected, usd(estimate("twilio", path, FORM, body)));
+    }
+
+    @Test
+    void twilioMessageOfUcs2TextCostsPerSegment() throws Exception {
+        String body = "Body=" + "%E4%B8%AD".repeat(71) + "&To=%2B15551234567";
+        assertEquals("0.02", usd(estimate("twilio", "/2010-04-01/Accounts/AC1/Messages.json", FORM, body)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "one recipient              | /emails       | {\"to\":[\"a@x.com\"]}                                              | 0.001",
+        "to, cc and bcc             | /emails       | {\"to\":[\"a@x.com\",\"b@x.com\"],\"cc\":[\"c@x.com\"],\"bcc\":[\"d@x.com\"]} | 0.004",
+        "to as one string           | /emails       | {\"to\":\"a@x.com\"}                                                | 0.001",
+        "batch sums its emails      | /emails/batch | [{\"to\":[\"a@x.com\"]},{\"to\":[\"b@x.com\",\"c@x.com\"]},{\"to\":\"d@x.com\",\"bcc\":[\"e@x.com\"]}] | 0.005",
+    })
+    void resend(String name, String path, String body, String expected) throws Exception {
+        assertEquals(expected, usd(estimate("resend", path, "application/json", body)));
+    }
+
+    @Test
+    void nothingIsKnownWithoutAnOperation() throws Exception {
+        assertNull(Calls.parse("POST", "/stripe/v1/unknown", null, FORM, "a=1").call().operation());
+    }
+}
