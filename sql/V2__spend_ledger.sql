@@ -32,7 +32,7 @@ CREATE TABLE IF NOT EXISTS spend_idempotency (
 -- the key's own row also requires the key to be unrevoked and unexpired by the database clock, so a
 -- money-moving call can never pass a revoke that has committed.
 -- Result: one row (outcome, day): reserved | replay | idempotency_mismatch | revoked | expired |
--- over_key_cap | over_run_cap | over_agent_cap.
+-- over_key_cap | over_run_cap | over_agent_cap | no_ledger_row (create the rows, then call again).
 DELIMITER $$
 CREATE OR REPLACE PROCEDURE keyward_reserve(
   IN p_key_id VARCHAR(32), IN p_amount DECIMAL(18,6), IN p_key_cap DECIMAL(18,6),
@@ -44,6 +44,7 @@ proc: BEGIN
   DECLARE v_created DATETIME(6);
   DECLARE v_now DATETIME(6) DEFAULT UTC_TIMESTAMP(6);
   DECLARE v_day DATE DEFAULT UTC_DATE();
+  DECLARE v_rows INT DEFAULT 0;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
 
   START TRANSACTION;
@@ -63,13 +64,20 @@ proc: BEGIN
     END IF;
   END IF;
 
-  INSERT IGNORE INTO spend_ledger (scope, scope_id, day, cap_usd, updated_at) VALUES ('key', p_key_id, v_day, p_key_cap, v_now);
+  -- A budget's row is created by the caller (ensure_ledger_rows), outside this transaction: an
+  -- INSERT racing other reservations here would take shared locks that deadlock them.
   UPDATE spend_ledger l JOIN vault_keys k ON k.id = p_key_id
      SET l.reserved_usd = l.reserved_usd + p_amount, l.version = l.version + 1, l.updated_at = v_now
    WHERE l.scope = 'key' AND l.scope_id = p_key_id AND l.day = v_day
      AND l.spent_usd + l.reserved_usd + p_amount <= l.cap_usd
      AND k.revoked_at IS NULL AND k.expires_at > v_now;
-  IF ROW_COUNT() = 0 THEN
+  SET v_rows = ROW_COUNT();
+  IF v_rows = 0 AND NOT EXISTS (SELECT 1 FROM spend_ledger WHERE scope = 'key' AND scope_id = p_key_id AND day = v_day) THEN
+    ROLLBACK;
+    SELECT 'no_ledger_row' AS outcome, v_day AS day;
+    LEAVE proc;
+  END IF;
+  IF v_rows = 0 THEN
     ROLLBACK;
     SELECT CASE WHEN revoked_at IS NOT NULL THEN 'revoked' WHEN expires_at <= v_now THEN 'expired' ELSE 'over_key_cap' END
            AS outcome, v_day AS day
@@ -78,10 +86,15 @@ proc: BEGIN
   END IF;
 
   IF p_run_cap IS NOT NULL THEN
-    INSERT IGNORE INTO spend_ledger (scope, scope_id, day, cap_usd, updated_at) VALUES ('run', p_run_id, '1970-01-01', p_run_cap, v_now);
     UPDATE spend_ledger SET reserved_usd = reserved_usd + p_amount, version = version + 1, updated_at = v_now
      WHERE scope = 'run' AND scope_id = p_run_id AND day = '1970-01-01' AND spent_usd + reserved_usd + p_amount <= cap_usd;
-    IF ROW_COUNT() = 0 THEN
+    SET v_rows = ROW_COUNT();
+    IF v_rows = 0 AND NOT EXISTS (SELECT 1 FROM spend_ledger WHERE scope = 'run' AND scope_id = p_run_id AND day = '1970-01-01') THEN
+      ROLLBACK;
+      SELECT 'no_ledger_row' AS outcome, v_day AS day;
+      LEAVE proc;
+    END IF;
+    IF v_rows = 0 THEN
       ROLLBACK;
       SELECT 'over_run_cap' AS outcome, v_day AS day;
       LEAVE proc;
@@ -89,10 +102,15 @@ proc: BEGIN
   END IF;
 
   IF p_agent_cap IS NOT NULL THEN
-    INSERT IGNORE INTO spend_ledger (scope, scope_id, day, cap_usd, updated_at) VALUES ('agent', p_agent, v_day, p_agent_cap, v_now);
     UPDATE spend_ledger SET reserved_usd = reserved_usd + p_amount, version = version + 1, updated_at = v_now
      WHERE scope = 'agent' AND scope_id = p_agent AND day = v_day AND spent_usd + reserved_usd + p_amount <= cap_usd;
-    IF ROW_COUNT() = 0 THEN
+    SET v_rows = ROW_COUNT();
+    IF v_rows = 0 AND NOT EXISTS (SELECT 1 FROM spend_ledger WHERE scope = 'agent' AND scope_id = p_agent AND day = v_day) THEN
+      ROLLBACK;
+      SELECT 'no_ledger_row' AS outcome, v_day AS day;
+      LEAVE proc;
+    END IF;
+    IF v_rows = 0 THEN
       ROLLBACK;
       SELECT 'over_agent_cap' AS outcome, v_day AS day;
       LEAVE proc;

@@ -91,7 +91,7 @@ public final class KeywardFilter implements Filter {
             ErrorReply.write(response, refusal, event.requestId());
         } catch (RuntimeException e) {
             // A fault of Keyward's own: the agent learns only that the store or gateway is unavailable.
-            LOG.error("Call {} failed inside Keyward: {}", event.requestId(), e.getClass().getName());
+            LOG.error("Call {} failed inside Keyward: {}", event.requestId(), Faults.describe(e));
             Refusal unavailable = new Refusal(io.keyward.decision.Code.ERROR_UNAVAILABLE, "Keyward is unavailable; try again later");
             event.refused(unavailable);
             ErrorReply.write(response, unavailable, event.requestId());

@@ -7,6 +7,8 @@ import org.apache.ibatis.annotations.Param;
 public interface SpendMapper {
     ReserveOutcome reserve(ReserveCall call);
 
+    void ensureRows(ReserveCall call);
+
     int settle(SettleCall call);
 
     LedgerRow row(@Param("scope") String scope, @Param("scopeId") String scopeId, @Param("today") boolean today);

@@ -14,11 +14,32 @@ public final class SpendRepository {
         this.sessions = sessions;
     }
 
+    /**
+     * Reserves in one round trip on the hot path. The first reservation of a budget's day creates
+     * its rows first (their own transaction); a deadlock, which the procedure rolled back whole, is
+     * tried again.
+     */
     public ReserveOutcome reserve(ReserveCall call) {
-        try (SqlSession s = sessions.openSession(true)) {
-            return s.getMapper(SpendMapper.class).reserve(call);
+        for (int attempt = 1; ; attempt++) {
+            try (SqlSession s = sessions.openSession(true)) {
+                SpendMapper mapper = s.getMapper(SpendMapper.class);
+                ReserveOutcome outcome = mapper.reserve(call);
+                if (!outcome.outcome().equals("no_ledger_row")) {
+                    return outcome;
+                }
+                mapper.ensureRows(call);
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new IllegalStateException("ledger rows missing after creating them");
+                }
+            } catch (org.apache.ibatis.exceptions.PersistenceException e) {
+                if (attempt >= MAX_ATTEMPTS || !(e.getCause() instanceof java.sql.SQLTransactionRollbackException)) {
+                    throw e;
+                }
+            }
         }
     }
+
+    private static final int MAX_ATTEMPTS = 3;
 
     public void settle(SettleCall call) {
         try (SqlSession s = sessions.openSession(true)) {

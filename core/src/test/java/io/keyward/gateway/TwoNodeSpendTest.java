@@ -1,0 +1,186 @@
+package io.keyward.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.keyward.store.CallQuery;
+import io.keyward.store.CallRow;
+import io.keyward.store.LedgerRow;
+import io.keyward.testing.AdminClient;
+import io.keyward.testing.FakeVendor;
+import io.keyward.testing.TestDatabase;
+import io.keyward.testing.TestGateway;
+import io.keyward.testing.TestSecrets;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two gateway nodes, each with its own connection pool, in front of one MariaDB: 64 threads
+ * hammering one key never spend a cent over its cap, the ledger equals the audit trail, and once a
+ * revoke has committed no node forwards another money-moving call.
+ */
+class TwoNodeSpendTest {
+    private static final String HIGH_LIMITS = "guards:\n  rate_per_second: 100000\n  rate_per_minute: 1000000\n  loop_max_repeats: 100000\n";
+    private static FakeVendor vendor;
+    private static TestGateway nodeA;
+    private static TestGateway nodeB;
+    private static AdminClient admin;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        vendor = new FakeVendor();
+        String db = TestDatabase.fresh();
+        nodeA = TestGateway.start(db, vendor.baseUrl(), HIGH_LIMITS);
+        nodeB = TestGateway.start(db, vendor.baseUrl(), HIGH_LIMITS);
+        admin = new AdminClient(nodeA.baseUrl(), TestSecrets.ADMIN_TOKEN);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        nodeA.close();
+        nodeB.close();
+        vendor.close();
+    }
+
+    @BeforeEach
+    void vendorSettlesAt37Cents() {
+        vendor.reset();
+        vendor.server().stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"object\":\"payment_intent\",\"amount\":37,\"currency\":\"usd\"}")));
+    }
+
+    private String issue(String cap) throws Exception {
+        return admin.issue("stripe", "hammer", "\"daily_usd_cap\":\"" + cap + "\","
+                + "\"policy\":{\"allow\":[{\"operation\":\"payment_intents.create\"}]}").get("key").asText();
+    }
+
+    private int pay(TestGateway node, String key, int n) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/stripe/v1/payment_intents"))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("amount=37&currency=usd&description=call-" + n)).build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    @Test
+    void sixtyFourThreadsOnTwoNodesNeverOvershootTheCap() throws Exception {
+        String key = issue("10.00");
+        int calls = 384;
+        ExecutorService pool = Executors.newFixedThreadPool(64);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            int n = i;
+            results.add(pool.submit(() -> pay(n % 2 == 0 ? nodeA : nodeB, key, n)));
+        }
+        int allowed = 0;
+        int capped = 0;
+        for (Future<Integer> f : results) {
+            int status = f.get(60, TimeUnit.SECONDS);
+            if (status == 200) {
+                allowed++;
+            } else {
+                assertEquals(429, status, "the only refusal is the cap, and never a 5xx");
+                capped++;
+            }
+        }
+        pool.shutdown();
+        assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+
+        // 27 x $0.37 = $9.99 fits a $10.00 cap; a 28th would not.
+        assertEquals(27, allowed, "admitted exactly what fits");
+        assertEquals(calls - 27, capped);
+        assertEquals(27, vendor.received().size(), "the vendor saw exactly the admitted calls");
+
+        flush();
+        LedgerRow row = nodeA.keyward().store().spend().current("key", key.substring(3, 19)).orElseThrow();
+        assertEquals(0, row.spentUsd().compareTo(new BigDecimal("9.99")), "spent " + row.spentUsd());
+        assertEquals(0, row.reservedUsd().signum(), "nothing left reserved");
+        BigDecimal audited = allowedRows(key).stream().map(CallRow::amountUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertEquals(0, audited.compareTo(row.spentUsd()), "ledger spent = the sum of the allowed calls' audit rows");
+        assertEquals(27, allowedRows(key).size());
+    }
+
+    @Test
+    void afterARevokeCommitsNoNodeForwardsAnotherMoneyMovingCall() throws Exception {
+        String key = issue("1000.00");
+        String keyId = key.substring(3, 19);
+        AtomicInteger sent = new AtomicInteger();
+        ConcurrentLinkedQueue<long[]> outcomes = new ConcurrentLinkedQueue<>();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<?>> workers = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            workers.add(pool.submit(() -> {
+                for (int i = 0; i < 25; i++) {
+                    int n = sent.incrementAndGet();
+                    long started = System.nanoTime();
+                    int status = pay(n % 2 == 0 ? nodeA : nodeB, key, n);
+                    outcomes.add(new long[] {started, status});
+                }
+                return null;
+            }));
+        }
+        while (sent.get() < 80) {
+            Thread.sleep(5);
+        }
+        AdminClient.Reply revoked = admin.post("/keys/" + keyId + "/revoke", "{\"reason\":\"incident under load\"}");
+        long revokeCommitted = System.nanoTime();
+        assertEquals(200, revoked.status());
+        for (Future<?> w : workers) {
+            w.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        int before = 0;
+        int after = 0;
+        int forwardedAfter = 0;
+        for (long[] o : outcomes) {
+            if (o[0] > revokeCommitted) {
+                after++;
+                if (o[1] == 200) {
+                    forwardedAfter++;
+                } else {
+                    assertEquals(401, o[1], "a call sent after the revoke is refused as revoked");
+                }
+            } else {
+                before++;
+            }
+        }
+        assertTrue(after > 0 && before > 0, "the revoke landed mid-load (" + before + " before, " + after + " after)");
+        assertEquals(0, forwardedAfter, "no call sent after the revoke committed was forwarded, on either node");
+        long ok = outcomes.stream().filter(o -> o[1] == 200).count();
+        assertEquals(ok, vendor.received().size(), "the vendor saw exactly the calls that were answered 200");
+    }
+
+    private static void flush() throws InterruptedException {
+        for (TestGateway node : List.of(nodeA, nodeB)) {
+            node.keyward().spend().flush(Duration.ofSeconds(10));
+            node.flushAudit();
+        }
+    }
+
+    private static List<CallRow> allowedRows(String key) {
+        return nodeA.keyward().store().calls().list(new CallQuery(null, key.substring(3, 19), null, null, "allowed", null, null, null, 500));
+    }
+}
