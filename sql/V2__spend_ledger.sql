@@ -45,9 +45,14 @@ proc: BEGIN
   DECLARE v_now DATETIME(6) DEFAULT UTC_TIMESTAMP(6);
   DECLARE v_day DATE DEFAULT UTC_DATE();
   DECLARE v_rows INT DEFAULT 0;
+  -- One budget and no Idempotency-Key is the common case: its single UPDATE needs no transaction of
+  -- its own and commits alone. Several statements that must hold together run in one transaction.
+  DECLARE v_txn BOOLEAN DEFAULT p_idempotency_key IS NOT NULL OR p_run_cap IS NOT NULL OR p_agent_cap IS NOT NULL;
   DECLARE EXIT HANDLER FOR SQLEXCEPTION BEGIN ROLLBACK; RESIGNAL; END;
 
-  START TRANSACTION;
+  IF v_txn THEN
+    START TRANSACTION;
+  END IF;
   IF p_idempotency_key IS NOT NULL THEN
     INSERT IGNORE INTO spend_idempotency (key_id, idempotency_key, request_hash, estimated_usd, created_at)
       VALUES (p_key_id, p_idempotency_key, p_request_hash, p_amount, v_now);
@@ -117,7 +122,9 @@ proc: BEGIN
     END IF;
   END IF;
 
-  COMMIT;
+  IF v_txn THEN
+    COMMIT;
+  END IF;
   SELECT 'reserved' AS outcome, v_day AS day;
 END$$
 DELIMITER ;
