@@ -9,6 +9,7 @@ import io.keyward.json.Json;
 import io.keyward.key.VaultKey;
 import io.keyward.request.CallRequest;
 import io.keyward.spend.Reservation;
+import io.keyward.spend.Settlement;
 import io.keyward.store.CallRow;
 import java.time.Instant;
 
@@ -82,10 +83,10 @@ public final class AuditEvent {
     }
 
     /** What was counted as spent (null when released or nothing was held), and why when it is notable. */
-    public void spent(java.math.BigDecimal amount, String note) {
-        this.amountUsd = amount;
-        if (note != null && amount != null) {
-            this.reason = note;
+    public void settled(Settlement settlement) {
+        this.amountUsd = settlement.spentUsd();
+        if (settlement.note() != null) {
+            this.reason = settlement.note();
         }
     }
 

@@ -1,6 +1,7 @@
 package io.keyward.gateway;
 
 import io.keyward.audit.AuditEvent;
+import io.keyward.decision.Code;
 import io.keyward.decision.ErrorReply;
 import io.keyward.decision.Refusal;
 import io.keyward.decision.RequestIds;
@@ -92,7 +93,7 @@ public final class KeywardFilter implements Filter {
         } catch (RuntimeException e) {
             // A fault of Keyward's own: the agent learns only that the store or gateway is unavailable.
             LOG.error("Call {} failed inside Keyward: {}", event.requestId(), Faults.describe(e));
-            Refusal unavailable = new Refusal(io.keyward.decision.Code.ERROR_UNAVAILABLE, "Keyward is unavailable; try again later");
+            Refusal unavailable = new Refusal(Code.ERROR_UNAVAILABLE, "Keyward is unavailable; try again later");
             event.refused(unavailable);
             ErrorReply.write(response, unavailable, event.requestId());
         } finally {
@@ -120,16 +121,11 @@ public final class KeywardFilter implements Filter {
         try {
             result = keyward.forwarder().forward(route, call, credential, response, reservation.holdsMoney());
         } catch (UpstreamFailure failure) {
-            if (failure.vendorMayHaveActed()) {
-                event.spent(keyward.spend().keep(reservation), "the vendor may have acted: reservation kept");
-            } else {
-                keyward.spend().release(reservation);
-            }
+            event.settled(keyward.spend().afterFailure(reservation, failure.vendorMayHaveActed()));
             throw failure.refusal();
         }
         event.forwarded(result);
-        event.spent(keyward.spend().settle(reservation, route, call, result),
-                result.status() >= 500 || result.status() == 409 || !result.complete() ? "the vendor may have acted: reservation kept" : null);
+        event.settled(keyward.spend().settle(reservation, route, call, result));
     }
 
     private static void budgetHeaders(HttpServletResponse response, Budget budget) {

@@ -115,49 +115,45 @@ public final class Spend implements AutoCloseable {
     }
 
     /**
-     * Settles after the vendor answered: the cost the vendor states, else the estimate. A 4xx
-     * other than 409 means the vendor did not act, so the reservation is released instead.
-     *
-     * @return the amount counted as spent (null when released or nothing was held)
+     * Settles after the vendor answered: a 2xx with the cost the vendor states, else the estimate;
+     * a 4xx other than 409 means the vendor did not act, so the reservation is released; a 5xx,
+     * a 409 or an answer that broke off may hide an action, so the estimate is kept in full.
      */
-    public BigDecimal settle(Reservation reservation, Route route, CallRequest call, ForwardResult result) {
-        if (!reservation.holdsMoney()) {
-            return null;
-        }
+    public Settlement settle(Reservation reservation, Route route, CallRequest call, ForwardResult result) {
         int status = result.status();
         if (status >= 400 && status < 500 && status != 409) {
-            release(reservation);
-            return null;
+            return afterFailure(reservation, false);
         }
-        BigDecimal spent = reservation.estimateUsd();
-        if (status < 300 && result.complete()) {
-            Optional<BigDecimal> stated = costs.get(route.vendor().name()).actual(call, result.bodyCopy());
-            if (stated.isPresent()) {
-                spent = stated.get();
-            }
+        if (status >= 300 || !result.complete()) {
+            return afterFailure(reservation, true);
         }
-        BigDecimal counted = spent;
-        settleLater(new SettleCall(reservation.keyId(), reservation.day(), reservation.runId(), reservation.agent(),
-                reservation.estimateUsd(), counted));
-        return counted;
-    }
-
-    /** Gives the whole reservation back: the vendor certainly did not act on the call. */
-    public void release(Reservation reservation) {
-        if (reservation.holdsMoney()) {
-            settleLater(new SettleCall(reservation.keyId(), reservation.day(), reservation.runId(), reservation.agent(),
-                    reservation.estimateUsd(), BigDecimal.ZERO));
-        }
-    }
-
-    /** Counts the whole estimate as spent: the vendor may have acted (a timeout, a 5xx). */
-    public BigDecimal keep(Reservation reservation) {
         if (!reservation.holdsMoney()) {
-            return null;
+            return Settlement.NOTHING;
         }
+        BigDecimal spent = costs.get(route.vendor().name()).actual(call, result.bodyCopy()).orElse(reservation.estimateUsd());
+        settleLater(reservation, spent);
+        return new Settlement(spent, null);
+    }
+
+    /**
+     * Ends a reservation whose call failed: kept in full when the vendor may have acted (a timeout,
+     * a 5xx), released when it certainly did not (the connection was refused, a 4xx).
+     */
+    public Settlement afterFailure(Reservation reservation, boolean vendorMayHaveActed) {
+        if (!reservation.holdsMoney()) {
+            return Settlement.NOTHING;
+        }
+        if (!vendorMayHaveActed) {
+            settleLater(reservation, BigDecimal.ZERO);
+            return Settlement.NOTHING;
+        }
+        settleLater(reservation, reservation.estimateUsd());
+        return new Settlement(reservation.estimateUsd(), Settlement.KEPT);
+    }
+
+    private void settleLater(Reservation reservation, BigDecimal spent) {
         settleLater(new SettleCall(reservation.keyId(), reservation.day(), reservation.runId(), reservation.agent(),
-                reservation.estimateUsd(), reservation.estimateUsd()));
-        return reservation.estimateUsd();
+                reservation.estimateUsd(), spent));
     }
 
     /** The key's remaining daily budget as this node last read it (at most a second old). */
