@@ -10,6 +10,7 @@ import io.keyward.json.Json;
 import io.keyward.key.VaultKey;
 import io.keyward.store.CallQuery;
 import io.keyward.money.Usd;
+import io.keyward.store.AdminEvent;
 import io.keyward.store.CallRow;
 import io.keyward.store.LedgerRow;
 import jakarta.servlet.ServletConfig;
@@ -46,6 +47,8 @@ public final class AdminServlet extends HttpServlet {
 
     private transient Keyward keyward;
     private transient KeyAdmin keys;
+    private transient KillSwitches killSwitches;
+    private transient String adminId;
 
     /** For web.xml: the instance comes from the ServletContext at init. */
     public AdminServlet() {
@@ -69,6 +72,9 @@ public final class AdminServlet extends HttpServlet {
             keyward = k;
         }
         keys = new KeyAdmin(keyward.store().keys(), keyward.hasher(), keyward.config().keys(), keyward.vendors());
+        killSwitches = new KillSwitches(keyward.store().keys(), keyward.vendors().keySet());
+        // One admin token, named in admin_events by the start of its hash (never the token).
+        adminId = java.util.HexFormat.of().formatHex(keyward.config().security().adminTokenSha256()).substring(0, 12);
     }
 
     @Override
@@ -104,6 +110,8 @@ public final class AdminServlet extends HttpServlet {
                 KeyAdmin.Issued issued = keys.issue(JsonInput.read(request.getInputStream(), KeyAdmin.ISSUE_FIELDS));
                 ObjectNode body = Views.key(issued.key());
                 body.put("key", issued.text());
+                keyward.store().keys().record(new AdminEvent(adminId, "issue", "key", issued.key().id(),
+                        issued.key().agentName() + "/" + issued.key().vendor(), 1, requestId));
                 LOG.info("Issued vault key {} for agent {} ({})", issued.key().id(), issued.key().agentName(), issued.key().vendor());
                 json(response, 201, body);
                 return;
@@ -118,10 +126,26 @@ public final class AdminServlet extends HttpServlet {
             }
             if (parts.length == 3 && parts[2].equals("revoke") && method.equals("POST")) {
                 Optional<VaultKey> revoked = keys.revoke(parts[1], JsonInput.read(request.getInputStream(), KeyAdmin.REVOKE_FIELDS));
-                revoked.ifPresent(k -> LOG.info("Revoked vault key {} ({})", k.id(), k.revokedReason()));
+                revoked.ifPresent(k -> {
+                    LOG.info("Revoked vault key {} ({})", k.id(), k.revokedReason());
+                    keyward.store().keys().record(new AdminEvent(adminId, "revoke", "key", k.id(), k.revokedReason(), 1, requestId));
+                });
                 keyOr404(response, revoked, requestId);
                 return;
             }
+        }
+        if (parts[0].equals("revoke") && parts.length == 1 && method.equals("POST")) {
+            act(response, killSwitches.revoke(JsonInput.read(request.getInputStream(), KillSwitches.REVOKE_FIELDS), adminId, requestId));
+            return;
+        }
+        if (parts[0].equals("unfreeze") && parts.length == 1 && method.equals("POST")) {
+            act(response, killSwitches.unfreeze(JsonInput.read(request.getInputStream(), KillSwitches.UNFREEZE_FIELDS), adminId, requestId));
+            return;
+        }
+        if (parts[0].equals("runs") && parts.length == 3 && parts[2].equals("end") && method.equals("POST") && !parts[1].isEmpty()) {
+            act(response, killSwitches.endRun(java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8),
+                    JsonInput.read(request.getInputStream(), KillSwitches.END_RUN_FIELDS), adminId, requestId));
+            return;
         }
         if (parts[0].equals("spend") && parts.length == 1 && method.equals("GET")) {
             json(response, 200, spend(QueryParams.of(request, SPEND_PARAMS)));
@@ -194,6 +218,13 @@ public final class AdminServlet extends HttpServlet {
                 until == null ? null : KeyAdmin.instant("until", until),
                 cursor == null ? null : Cursor.decodeCall(cursor), limit + 1));
         return Page.of(rows, limit, last -> Cursor.encodeCall(last.id()));
+    }
+
+    private void act(HttpServletResponse response, KillSwitches.Outcome outcome) throws IOException {
+        keyward.store().keys().record(outcome.event());
+        LOG.warn("Kill switch: {} {} {} ({} affected): {}", outcome.event().action(), outcome.event().scope(),
+                outcome.event().target(), outcome.event().affected(), outcome.event().reason());
+        json(response, 200, outcome.body());
     }
 
     private void health(HttpServletResponse response) throws IOException {

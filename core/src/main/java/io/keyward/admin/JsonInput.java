@@ -56,6 +56,18 @@ final class JsonInput {
         return value.textValue();
     }
 
+    /** A boolean field; absent or null is false. */
+    boolean flag(String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new AdminInputException(field, "must be true or false");
+        }
+        return value.booleanValue();
+    }
+
     /** An object field, or null when absent or JSON null. */
     ObjectNode object(String field) {
         JsonNode value = body.get(field);

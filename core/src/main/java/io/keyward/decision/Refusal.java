@@ -35,6 +35,11 @@ public final class Refusal extends RuntimeException {
         return retryAfterSeconds;
     }
 
+    /** A kill switch stops every call of a vendor, or all calls, whatever the key's own state. */
+    public static Refusal killSwitch(String vendor) {
+        return new Refusal(Code.DENIED_REVOKED, 401, "calls to " + vendor + " are stopped by a kill switch", "kill_switch");
+    }
+
     public Code code() {
         return code;
     }

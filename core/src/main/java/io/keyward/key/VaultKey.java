@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /**
  * One row of {@code vault_keys} as read at one moment. {@code expired} is computed by the database
- * clock in the same query, so node clock skew cannot extend a key's life.
+ * clock in the same query, so node clock skew cannot extend a key's life; {@code frozen} says a
+ * kill switch covers the key's vendor (or every vendor) right now.
  *
  * @param policy the key's policy as JSON text, or null for the vendor's safe default
  * @param metadata free-form JSON object text, or null
@@ -13,7 +14,7 @@ import java.time.Instant;
 public record VaultKey(String id, byte[] secretHash, String agentName, String agentRunId, String vendor,
                        String policy, BigDecimal dailyUsdCap, BigDecimal runUsdCap, Instant expiresAt,
                        Instant revokedAt, String revokedReason, String metadata, Instant createdAt, long version,
-                       boolean expired) {
+                       boolean expired, boolean frozen) {
 
     public boolean revoked() {
         return revokedAt != null;

@@ -51,6 +51,9 @@ public final class PolicyCheck {
         if (key.expired()) {
             throw new Refusal(Code.DENIED_EXPIRED, "vault key " + key.id() + " has expired");
         }
+        if (key.frozen()) {
+            throw Refusal.killSwitch(key.vendor());
+        }
         VendorProfile vendor = route.vendor();
         if (!key.vendor().equals(vendor.name())) {
             throw new Refusal(Code.DENIED_VENDOR, 403, "vault key " + key.id() + " is for " + key.vendor() + ", not " + vendor.name(), "vendor");

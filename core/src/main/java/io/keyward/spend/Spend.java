@@ -102,6 +102,7 @@ public final class Spend implements AutoCloseable {
             }
             case "revoked" -> throw new Refusal(Code.DENIED_REVOKED, "vault key " + key.id() + " was revoked");
             case "expired" -> throw new Refusal(Code.DENIED_EXPIRED, "vault key " + key.id() + " has expired");
+            case "frozen" -> throw Refusal.killSwitch(key.vendor());
             case "idempotency_mismatch" -> throw new Refusal(Code.DENIED_MALFORMED, 400,
                     "this Idempotency-Key was already used for a different request", "spend.idempotency_key");
             default -> {

@@ -14,4 +14,13 @@ public interface VaultKeyMapper {
 
     /** Sets revoked_at by the database clock; 0 when the key is unknown or already revoked. */
     int revoke(@Param("id") String id, @Param("reason") String reason);
+
+    int revokeAll(@Param("agentName") String agentName, @Param("agentRunId") String agentRunId,
+                  @Param("vendor") String vendor, @Param("reason") String reason);
+
+    int freeze(@Param("scope") String scope, @Param("target") String target, @Param("reason") String reason);
+
+    int unfreeze(@Param("scope") String scope, @Param("target") String target);
+
+    void adminEvent(AdminEvent event);
 }

@@ -32,6 +32,40 @@ public final class VaultKeyRepository {
         }
     }
 
+    /**
+     * Revokes every live key of an agent, a run or a vendor (all keys when every filter is null),
+     * and for a vendor or all keys sets the matching kill switch, in one transaction.
+     *
+     * @return how many keys this revoked
+     */
+    public int revokeAll(String agentName, String agentRunId, String vendor, boolean freezeAll, String reason) {
+        try (SqlSession s = sessions.openSession(false)) {
+            VaultKeyMapper mapper = s.getMapper(VaultKeyMapper.class);
+            int revoked = mapper.revokeAll(agentName, agentRunId, vendor, reason);
+            if (vendor != null) {
+                mapper.freeze("vendor", vendor, reason);
+            } else if (freezeAll) {
+                mapper.freeze("all", "*", reason);
+            }
+            s.commit();
+            return revoked;
+        }
+    }
+
+    /** Lifts a vendor's or the global kill switch; revoked keys stay revoked. @return switches lifted */
+    public int unfreeze(String vendor) {
+        try (SqlSession s = sessions.openSession(true)) {
+            return vendor == null ? s.getMapper(VaultKeyMapper.class).unfreeze("all", "*")
+                    : s.getMapper(VaultKeyMapper.class).unfreeze("vendor", vendor);
+        }
+    }
+
+    public void record(AdminEvent event) {
+        try (SqlSession s = sessions.openSession(true)) {
+            s.getMapper(VaultKeyMapper.class).adminEvent(event);
+        }
+    }
+
     /** @return whether this call revoked the key (false when it was unknown or already revoked) */
     public boolean revoke(String id, String reason) {
         try (SqlSession s = sessions.openSession(true)) {

@@ -1,8 +1,5 @@
 package io.keyward.gateway;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,10 +7,8 @@ import io.keyward.store.CallQuery;
 import io.keyward.store.CallRow;
 import io.keyward.store.LedgerRow;
 import io.keyward.testing.AdminClient;
-import io.keyward.testing.FakeVendor;
-import io.keyward.testing.TestDatabase;
 import io.keyward.testing.TestGateway;
-import io.keyward.testing.TestSecrets;
+import io.keyward.testing.TwoNodesExtension;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,10 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two gateway nodes, each with its own connection pool, in front of one MariaDB: 64 threads
@@ -40,38 +33,12 @@ import org.junit.jupiter.api.Test;
  */
 class TwoNodeSpendTest {
     private static final String HIGH_LIMITS = "guards:\n  rate_per_second: 100000\n  rate_per_minute: 1000000\n  loop_max_repeats: 100000\n";
-    private static FakeVendor vendor;
-    private static TestGateway nodeA;
-    private static TestGateway nodeB;
-    private static AdminClient admin;
+    @RegisterExtension
+    static final TwoNodesExtension nodes = new TwoNodesExtension(HIGH_LIMITS);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    @BeforeAll
-    static void start() throws Exception {
-        vendor = new FakeVendor();
-        String db = TestDatabase.fresh();
-        nodeA = TestGateway.start(db, vendor.baseUrl(), HIGH_LIMITS);
-        nodeB = TestGateway.start(db, vendor.baseUrl(), HIGH_LIMITS);
-        admin = new AdminClient(nodeA.baseUrl(), TestSecrets.ADMIN_TOKEN);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        nodeA.close();
-        nodeB.close();
-        vendor.close();
-    }
-
-    @BeforeEach
-    void vendorSettlesAt37Cents() {
-        vendor.reset();
-        vendor.server().stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{\"object\":\"payment_intent\",\"amount\":37,\"currency\":\"usd\"}")));
-    }
-
     private String issue(String cap) throws Exception {
-        return admin.issue("stripe", "hammer", "\"daily_usd_cap\":\"" + cap + "\","
+        return nodes.admin().issue("stripe", "hammer", "\"daily_usd_cap\":\"" + cap + "\","
                 + "\"policy\":{\"allow\":[{\"operation\":\"payment_intents.create\"}]}").get("key").asText();
     }
 
@@ -92,7 +59,7 @@ class TwoNodeSpendTest {
         List<Future<Integer>> results = new ArrayList<>();
         for (int i = 0; i < calls; i++) {
             int n = i;
-            results.add(pool.submit(() -> pay(n % 2 == 0 ? nodeA : nodeB, key, n)));
+            results.add(pool.submit(() -> pay(n % 2 == 0 ? nodes.nodeA() : nodes.nodeB(), key, n)));
         }
         int allowed = 0;
         int capped = 0;
@@ -111,10 +78,10 @@ class TwoNodeSpendTest {
         // 27 x $0.37 = $9.99 fits a $10.00 cap; a 28th would not.
         assertEquals(27, allowed, "admitted exactly what fits");
         assertEquals(calls - 27, capped);
-        assertEquals(27, vendor.received().size(), "the vendor saw exactly the admitted calls");
+        assertEquals(27, nodes.vendor().received().size(), "the vendor saw exactly the admitted calls");
 
         flush();
-        LedgerRow row = nodeA.keyward().store().spend().current("key", key.substring(3, 19)).orElseThrow();
+        LedgerRow row = nodes.nodeA().keyward().store().spend().current("key", key.substring(3, 19)).orElseThrow();
         assertEquals(0, row.spentUsd().compareTo(new BigDecimal("9.99")), "spent " + row.spentUsd());
         assertEquals(0, row.reservedUsd().signum(), "nothing left reserved");
         BigDecimal audited = allowedRows(key).stream().map(CallRow::amountUsd).reduce(BigDecimal.ZERO, BigDecimal::add);
@@ -135,7 +102,7 @@ class TwoNodeSpendTest {
                 for (int i = 0; i < 25; i++) {
                     int n = sent.incrementAndGet();
                     long started = System.nanoTime();
-                    int status = pay(n % 2 == 0 ? nodeA : nodeB, key, n);
+                    int status = pay(n % 2 == 0 ? nodes.nodeA() : nodes.nodeB(), key, n);
                     outcomes.add(new long[] {started, status});
                 }
                 return null;
@@ -144,7 +111,7 @@ class TwoNodeSpendTest {
         while (sent.get() < 80) {
             Thread.sleep(5);
         }
-        AdminClient.Reply revoked = admin.post("/keys/" + keyId + "/revoke", "{\"reason\":\"incident under load\"}");
+        AdminClient.Reply revoked = nodes.admin().post("/keys/" + keyId + "/revoke", "{\"reason\":\"incident under load\"}");
         long revokeCommitted = System.nanoTime();
         assertEquals(200, revoked.status());
         for (Future<?> w : workers) {
@@ -170,17 +137,17 @@ class TwoNodeSpendTest {
         assertTrue(after > 0 && before > 0, "the revoke landed mid-load (" + before + " before, " + after + " after)");
         assertEquals(0, forwardedAfter, "no call sent after the revoke committed was forwarded, on either node");
         long ok = outcomes.stream().filter(o -> o[1] == 200).count();
-        assertEquals(ok, vendor.received().size(), "the vendor saw exactly the calls that were answered 200");
+        assertEquals(ok, nodes.vendor().received().size(), "the vendor saw exactly the calls that were answered 200");
     }
 
     private static void flush() throws InterruptedException {
-        for (TestGateway node : List.of(nodeA, nodeB)) {
+        for (TestGateway node : List.of(nodes.nodeA(), nodes.nodeB())) {
             node.keyward().spend().flush(Duration.ofSeconds(10));
             node.flushAudit();
         }
     }
 
     private static List<CallRow> allowedRows(String key) {
-        return nodeA.keyward().store().calls().list(new CallQuery(null, key.substring(3, 19), null, null, "allowed", null, null, null, 500));
+        return nodes.nodeA().keyward().store().calls().list(new CallQuery(null, key.substring(3, 19), null, null, "allowed", null, null, null, 500));
     }
 }

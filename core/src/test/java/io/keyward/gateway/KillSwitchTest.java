@@ -1,0 +1,185 @@
+package io.keyward.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.keyward.testing.AdminClient;
+import io.keyward.testing.RawHttp;
+import io.keyward.testing.TestGateway;
+import io.keyward.testing.TwoNodesExtension;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Kill switches on two nodes: each scope, taken on node A, refuses the very next call on node B;
+ * a vendor or global switch stops even keys issued afterwards until it is lifted, and lifting it
+ * un-revokes nothing; revoking one agent never touches another's calls.
+ */
+class KillSwitchTest {
+    @RegisterExtension
+    static final TwoNodesExtension nodes = new TwoNodesExtension("guards:\n  rate_per_second: 100000\n  rate_per_minute: 1000000\n"
+            + "  loop_max_repeats: 100000\n");
+    private static final String POLICY = "\"daily_usd_cap\":\"1000.00\",\"policy\":{\"allow\":[{\"operation\":\"payment_intents.create\"},"
+            + "{\"operation\":\"customers.retrieve\"},{\"operation\":\"emails.send\"},{\"operation\":\"emails.get\"}]}";
+
+    private static String issue(String vendor, String agent, String run) throws Exception {
+        return nodes.admin().issue(vendor, agent, (run == null ? "" : "\"agent_run_id\":\"" + run + "\",") + POLICY).get("key").asText();
+    }
+
+    private static int pay(TestGateway node, String key) throws Exception {
+        String body = "amount=37&currency=usd&description=" + UUID.randomUUID();
+        return RawHttp.send(node.port(), ("POST /stripe/v1/payment_intents HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + "Authorization: Bearer " + key + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "
+                + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8)).status();
+    }
+
+    private static int read(TestGateway node, String key) throws Exception {
+        return RawHttp.send(node.port(), ("GET /stripe/v1/customers/cus_1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + "Authorization: Bearer " + key + "\r\n\r\n").getBytes(StandardCharsets.UTF_8)).status();
+    }
+
+    private static JsonNode act(String path, String body) throws Exception {
+        AdminClient.Reply reply = nodes.admin().post(path, body);
+        assertEquals(200, reply.status(), reply.raw());
+        return reply.json();
+    }
+
+    @Test
+    void eachScopeTakenOnOneNodeBitesOnTheOtherAtTheNextCall() throws Exception {
+        String agent = "agent-" + UUID.randomUUID();
+        String byKey = issue("stripe", agent + "-k", null);
+        String byAgent1 = issue("stripe", agent, null);
+        String byAgent2 = issue("stripe", agent, null);
+        String byRun = issue("stripe", agent + "-r", "run-" + agent);
+        String bystander = issue("stripe", agent + "-other", null);
+        for (String key : List.of(byKey, byAgent1, byAgent2, byRun, bystander)) {
+            assertEquals(200, pay(nodes.nodeB(), key));
+        }
+
+        assertEquals(1, act("/revoke", "{\"key_id\":\"" + byKey.substring(3, 19) + "\",\"reason\":\"r1\"}").get("revoked").asInt());
+        assertEquals(401, pay(nodes.nodeB(), byKey));
+        assertEquals(401, read(nodes.nodeB(), byKey), "reads too");
+
+        assertEquals(2, act("/revoke", "{\"agent_name\":\"" + agent + "\",\"reason\":\"r2\"}").get("revoked").asInt());
+        assertEquals(401, pay(nodes.nodeB(), byAgent1));
+        assertEquals(401, pay(nodes.nodeB(), byAgent2));
+
+        assertEquals(1, act("/runs/run-" + agent + "/end", "{\"reason\":\"run finished\"}").get("revoked").asInt());
+        assertEquals(401, pay(nodes.nodeB(), byRun));
+
+        assertEquals(200, pay(nodes.nodeB(), bystander), "other agents are untouched");
+        assertEquals(0, act("/revoke", "{\"agent_name\":\"" + agent + "\"}").get("revoked").asInt(), "revoked keys stay revoked; nothing to do twice");
+        assertTrue(adminEvents("revoke") >= 3);
+        assertTrue(adminEvents("end_run") >= 1);
+    }
+
+    @Test
+    void aVendorSwitchStopsThatVendorUntilLiftedAndLiftingUnrevokesNothing() throws Exception {
+        String before = issue("stripe", "v-agent", null);
+        String resend = issue("resend", "v-agent", null);
+        JsonNode off = act("/revoke", "{\"vendor\":\"stripe\",\"reason\":\"stripe incident\"}");
+        assertTrue(off.get("revoked").asInt() >= 1);
+        assertEquals("vendor:stripe", off.get("kill_switch").asText());
+
+        String after = issue("stripe", "v-agent", null);
+        assertEquals(401, pay(nodes.nodeB(), after), "a key issued while the vendor is switched off cannot call");
+        assertEquals(401, read(nodes.nodeB(), after));
+        String json = "{\"to\":[\"a@b.co\"]}";
+        RawHttp.Response email = RawHttp.send(nodes.nodeB().port(), ("POST /resend/emails HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + "Authorization: Bearer " + resend + "\r\nContent-Type: application/json\r\nContent-Length: " + json.length()
+                + "\r\n\r\n" + json).getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, email.status(), "another vendor is untouched: " + email.bodyText());
+
+        assertEquals(1, act("/unfreeze", "{\"vendor\":\"stripe\",\"reason\":\"resolved\"}").get("unfrozen").asInt());
+        assertEquals(200, pay(nodes.nodeB(), after), "the key issued during the freeze works once it is lifted");
+        assertEquals(401, pay(nodes.nodeB(), before), "a key revoked by the switch stays revoked");
+        assertTrue(adminEvents("unfreeze") >= 1);
+    }
+
+    @Test
+    void theGlobalSwitchStopsEverything() throws Exception {
+        String stripe = issue("stripe", "g-agent", null);
+        act("/revoke", "{\"all\":true,\"reason\":\"all stop\"}");
+        String fresh = issue("resend", "g-agent", null);
+        assertEquals(401, pay(nodes.nodeB(), stripe));
+        RawHttp.Response email = RawHttp.send(nodes.nodeA().port(), ("GET /resend/emails/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + "Authorization: Bearer " + fresh + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals(401, email.status());
+        assertTrue(email.bodyText().contains("kill switch"));
+        act("/unfreeze", "{\"all\":true}");
+        assertEquals(200, RawHttp.send(nodes.nodeA().port(), ("GET /resend/emails/x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                + "Authorization: Bearer " + fresh + "\r\n\r\n").getBytes(StandardCharsets.UTF_8)).status());
+    }
+
+    @Test
+    void revokingOneAgentUnderLoadNeverTouchesAnother() throws Exception {
+        String a = issue("stripe", "load-a", null);
+        String b = issue("stripe", "load-b", null);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        AtomicBoolean revoked = new AtomicBoolean();
+        List<Future<int[]>> results = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            boolean agentB = t % 2 == 1;
+            TestGateway node = t % 4 < 2 ? nodes.nodeA() : nodes.nodeB();
+            results.add(pool.submit(() -> {
+                int ok = 0;
+                int refused = 0;
+                for (int i = 0; i < 30; i++) {
+                    int status = pay(node, agentB ? b : a);
+                    if (status == 200) {
+                        ok++;
+                    } else if (agentB || !revoked.get()) {
+                        throw new AssertionError((agentB ? "agent B" : "agent A before its revoke") + " got " + status);
+                    } else {
+                        refused++;
+                    }
+                }
+                return new int[] {agentB ? 1 : 0, ok, refused};
+            }));
+        }
+        Thread.sleep(300);
+        revoked.set(true);
+        act("/revoke", "{\"agent_name\":\"load-a\",\"reason\":\"isolate A\"}");
+        int bOk = 0;
+        for (Future<int[]> f : results) {
+            int[] r = f.get(60, TimeUnit.SECONDS);
+            if (r[0] == 1) {
+                bOk += r[1];
+            }
+        }
+        pool.shutdown();
+        assertEquals(4 * 30, bOk, "every one of agent B's calls went through");
+        assertEquals(401, pay(nodes.nodeB(), a));
+    }
+
+    @Test
+    void killSwitchInputIsValidated() throws Exception {
+        assertEquals(400, nodes.admin().post("/revoke", "{\"agent_name\":\"x\",\"vendor\":\"stripe\"}").status());
+        assertEquals(400, nodes.admin().post("/revoke", "{}").status());
+        assertEquals(400, nodes.admin().post("/revoke", "{\"vendor\":\"paypal\"}").status());
+        assertEquals(400, nodes.admin().post("/revoke", "{\"all\":\"yes\"}").status());
+        assertEquals(400, nodes.admin().post("/unfreeze", "{}").status());
+        assertEquals(401, new AdminClient(nodes.nodeA().baseUrl(), "nope").post("/revoke", "{\"all\":true}").status());
+    }
+
+    private static int adminEvents(String action) throws Exception {
+        try (Connection c = nodes.nodeA().keyward().store().dataSource().getConnection();
+             ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM admin_events WHERE action = '" + action
+                     + "' AND admin_id <> '' AND request_id LIKE 'kwr_%'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+}
