@@ -8,6 +8,7 @@ import io.keyward.forward.ForwardResult;
 import io.keyward.json.Json;
 import io.keyward.key.VaultKey;
 import io.keyward.request.CallRequest;
+import io.keyward.secret.SecretRedactor;
 import io.keyward.spend.Reservation;
 import io.keyward.spend.Settlement;
 import io.keyward.store.CallRow;
@@ -107,15 +108,19 @@ public final class AuditEvent {
         return requestId;
     }
 
-    public CallRow toRow(String nodeId) {
+    /**
+     * The row to write. Whatever the agent chose (path, idempotency key) passes the redactor, so a
+     * secret an agent put in a URL never reaches the audit trail or a SQL log line.
+     */
+    public CallRow toRow(String nodeId, SecretRedactor redactor) {
         long latencyUs = (System.nanoTime() - startNanos) / 1_000;
         return new CallRow(null, ts, requestId, key == null ? null : key.id(),
                 key == null ? null : key.agentName(), key == null ? null : key.agentRunId(),
-                vendor, method, operation, pathTemplate, cut(path, MAX_PATH), result.wire(), rule, cut(reason, MAX_TEXT),
+                vendor, method, operation, pathTemplate, cut(redactor.redact(path), MAX_PATH), result.wire(), rule, cut(reason, MAX_TEXT),
                 estimatedUsd, amountUsd,
                 forwarded == null ? null : forwarded.status(),
                 forwarded == null ? null : cut(forwarded.upstreamRequestId(), 200),
-                cut(idempotencyKey, 255), latencyUs,
+                idempotencyKey == null ? null : cut(redactor.redact(idempotencyKey), 255), latencyUs,
                 forwarded == null ? null : forwarded.upstreamMicros(), nodeId, metadata());
     }
 

@@ -1,13 +1,9 @@
 package io.keyward.forward;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.InflaterInputStream;
 
 /** Keeps the first bytes of a streamed response body, so they can be read after the agent has them. */
 final class BodyCopy {
@@ -41,18 +37,7 @@ final class BodyCopy {
         }
     }
 
-    /** The copy, inflated when the vendor compressed it; empty when it cannot be read. */
-    byte[] decoded(String contentEncoding) {
-        byte[] raw = bytes.toByteArray();
-        if (contentEncoding == null || contentEncoding.isBlank() || contentEncoding.equalsIgnoreCase("identity")) {
-            return raw;
-        }
-        String encoding = contentEncoding.strip().toLowerCase(java.util.Locale.ROOT);
-        try (InputStream in = encoding.contains("gzip") ? new GZIPInputStream(new ByteArrayInputStream(raw))
-                : encoding.equals("deflate") ? new InflaterInputStream(new ByteArrayInputStream(raw)) : null) {
-            return in == null ? new byte[0] : in.readNBytes(limit);
-        } catch (IOException e) {
-            return new byte[0];
-        }
+    byte[] bytes() {
+        return bytes.toByteArray();
     }
 }

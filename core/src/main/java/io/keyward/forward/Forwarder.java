@@ -5,6 +5,7 @@ import io.keyward.decision.Code;
 import io.keyward.decision.Refusal;
 import io.keyward.request.CallRequest;
 import io.keyward.route.Route;
+import io.keyward.secret.SecretRedactor;
 import io.keyward.secret.UpstreamCredential;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -34,9 +35,10 @@ import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.apache.hc.core5.util.Timeout;
 
 /**
- * Sends the call to the vendor with one pooled HttpClient 5 client and streams the answer back
- * unchanged: status, end-to-end headers and the body as bytes (compressed bodies stay compressed;
- * nothing is decoded that Keyward does not need to read).
+ * Sends the call to the vendor with one pooled HttpClient 5 client and streams the answer back:
+ * status, end-to-end headers and body as the vendor sent them, except that any run of a real
+ * secret the vendor echoes is masked ({@link SecretRedactor}). Vendors are asked for uncompressed
+ * answers so the masking can see every byte; one that compresses anyway is decoded on the way.
  *
  * <p>The upstream host always comes from the route's configured base, never from the agent's
  * request; the client neither retries nor follows redirects, since either could repeat or divert a
@@ -47,8 +49,17 @@ public final class Forwarder implements AutoCloseable {
     private static final int COPY_LIMIT = 64 * 1024;
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient client;
+    private final SecretRedactor redactor;
 
-    public Forwarder(ForwardConfig config) {
+    public Forwarder(ForwardConfig config, SecretRedactor redactor) {
+        for (String logger : List.of("org.apache.hc.client5.http.headers", "org.apache.hc.client5.http.wire")) {
+            if (org.slf4j.LoggerFactory.getLogger(logger).isDebugEnabled()) {
+                // These loggers print every request header, the real vendor secret among them.
+                throw new IllegalStateException("Keyward will not start with the logger " + logger
+                        + " at DEBUG: it would write the vendor secrets to the log");
+            }
+        }
+        this.redactor = redactor;
         pool = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(config.maxConnections())
                 .setMaxConnPerRoute(config.maxConnections())
@@ -94,8 +105,8 @@ public final class Forwarder implements AutoCloseable {
             String upstreamRequestId = header(serverToProxyResponse, route.vendor().requestIdHeader());
             BodyCopy copy = copyBody ? new BodyCopy(COPY_LIMIT) : null;
             boolean complete = proxyToClientResponse(serverToProxyResponse, agent, copy);
-            byte[] copied = copy == null ? new byte[0] : copy.decoded(header(serverToProxyResponse, "Content-Encoding"));
-            return new ForwardResult(serverToProxyResponse.getCode(), upstreamRequestId, micros(start), complete, copied);
+            byte[] copied = copy == null ? new byte[0] : copy.bytes();
+            return new ForwardResult(serverToProxyResponse.getCode(), redactNullable(upstreamRequestId), micros(start), complete, copied);
         } catch (IOException e) {
             // Closing a half-read response may fail too; the status was already sent, so report it as incomplete.
             return new ForwardResult(serverToProxyResponse.getCode(), null, micros(start), false, new byte[0]);
@@ -121,7 +132,7 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /** @return false when the vendor's body broke off part way */
-    private static boolean proxyToClientResponse(ClassicHttpResponse response, HttpServletResponse agent, BodyCopy copy)
+    private boolean proxyToClientResponse(ClassicHttpResponse response, HttpServletResponse agent, BodyCopy copy)
             throws IOException {
         agent.setStatus(response.getCode());
         List<String> connection = new ArrayList<>();
@@ -129,15 +140,21 @@ public final class Forwarder implements AutoCloseable {
             connection.add(h.getValue());
         }
         Set<String> tokens = HopByHopHeaders.connectionTokens(connection);
+        String encoding = header(response, "Content-Encoding");
+        boolean decode = encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity");
         Set<String> copied = new java.util.HashSet<>();
         for (Header h : response.getHeaders()) {
+            if (decode && (h.getName().equalsIgnoreCase("Content-Encoding") || h.getName().equalsIgnoreCase("Content-Length"))) {
+                continue;
+            }
             if (HopByHopHeaders.passesVendorToAgent(h.getName(), tokens)) {
                 // The first value replaces what the container put there itself (Date, Server), so
                 // the agent sees the vendor's header once, not both.
+                String value = redactor.redact(h.getValue());
                 if (copied.add(h.getName().toLowerCase(java.util.Locale.ROOT))) {
-                    agent.setHeader(h.getName(), h.getValue());
+                    agent.setHeader(h.getName(), value);
                 } else {
-                    agent.addHeader(h.getName(), h.getValue());
+                    agent.addHeader(h.getName(), value);
                 }
             }
         }
@@ -145,14 +162,31 @@ public final class Forwarder implements AutoCloseable {
         if (entity == null) {
             return true;
         }
-        OutputStream out = copy == null ? agent.getOutputStream() : copy.tee(agent.getOutputStream());
-        try (InputStream in = entity.getContent()) {
+        OutputStream redacted = redactor.redacting(agent.getOutputStream());
+        OutputStream out = copy == null ? redacted : copy.tee(redacted);
+        try (InputStream in = decode ? decoded(entity.getContent(), encoding) : entity.getContent()) {
             in.transferTo(out);
         } catch (IOException e) {
             return false;
         }
         out.flush();
         return true;
+    }
+
+    /** A body the vendor compressed although it was not asked to, inflated; an encoding Keyward cannot read is a failure. */
+    private static InputStream decoded(InputStream raw, String encoding) throws IOException {
+        String e = encoding.strip().toLowerCase(java.util.Locale.ROOT);
+        if (e.equals("gzip") || e.equals("x-gzip")) {
+            return new java.util.zip.GZIPInputStream(raw);
+        }
+        if (e.equals("deflate")) {
+            return new java.util.zip.InflaterInputStream(raw);
+        }
+        throw new IOException("unreadable content encoding");
+    }
+
+    private String redactNullable(String value) {
+        return value == null ? null : redactor.redact(value);
     }
 
     private static UpstreamFailure failure(IOException e) {

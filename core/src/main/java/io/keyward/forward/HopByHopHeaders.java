@@ -12,8 +12,11 @@ final class HopByHopHeaders {
             "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
             "te", "trailer", "transfer-encoding", "upgrade");
 
-    /** Set by Keyward or by the HTTP client on the upstream request: never copied from the agent. */
-    private static final Set<String> OWNED_UPSTREAM = Set.of("authorization", "host", "content-length", "expect");
+    /**
+     * Set by Keyward or by the HTTP client on the upstream request: never copied from the agent.
+     * Accept-Encoding is among them so vendors answer uncompressed and secrets they echo can be masked.
+     */
+    private static final Set<String> OWNED_UPSTREAM = Set.of("authorization", "host", "content-length", "expect", "accept-encoding");
 
     /** Keyward's own request id; a vendor cannot overwrite it. */
     private static final String KEYWARD_REQUEST_ID = "x-keyward-request-id";

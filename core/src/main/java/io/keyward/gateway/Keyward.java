@@ -10,6 +10,7 @@ import io.keyward.request.RequestReader;
 import io.keyward.route.Router;
 import io.keyward.guard.Guards;
 import io.keyward.secret.CredentialInjector;
+import io.keyward.secret.SecretRedactor;
 import io.keyward.spend.Spend;
 import io.keyward.store.Store;
 import io.keyward.vendor.VendorProfile;
@@ -39,6 +40,7 @@ public final class Keyward implements AutoCloseable {
     private final RequestReader requestReader;
     private final PolicyCheck policy;
     private final CredentialInjector credentials;
+    private final SecretRedactor redactor;
     private final Forwarder forwarder;
     private final AuditWriter audit;
     private final Guards guards;
@@ -54,7 +56,8 @@ public final class Keyward implements AutoCloseable {
         this.requestReader = new RequestReader(config.limits().maxBodyBytes(), config.limits().decodeRequestBodies());
         this.policy = new PolicyCheck(vendors);
         this.credentials = new CredentialInjector();
-        this.forwarder = new Forwarder(config.forward());
+        this.redactor = new SecretRedactor(vendors.values().stream().map(VendorProfile::secret).toList());
+        this.forwarder = new Forwarder(config.forward(), redactor);
         this.audit = new AuditWriter(store.calls(), AUDIT_QUEUE);
         this.guards = new Guards(config.guards(), store.keys());
         this.spend = new Spend(store.spend(), config.spend());
@@ -113,6 +116,10 @@ public final class Keyward implements AutoCloseable {
 
     CredentialInjector credentials() {
         return credentials;
+    }
+
+    SecretRedactor redactor() {
+        return redactor;
     }
 
     Forwarder forwarder() {

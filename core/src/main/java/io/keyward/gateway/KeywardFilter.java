@@ -97,7 +97,7 @@ public final class KeywardFilter implements Filter {
             event.refused(unavailable);
             ErrorReply.write(response, unavailable, event.requestId());
         } finally {
-            keyward.audit().write(event.toRow(keyward.config().nodeId()));
+            keyward.audit().write(event.toRow(keyward.config().nodeId(), keyward.redactor()));
         }
     }
 

@@ -1,0 +1,174 @@
+package io.keyward.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.keyward.config.ConfigException;
+import io.keyward.config.ConfigLoader;
+import io.keyward.testing.GatewayExtension;
+import io.keyward.testing.RawHttp;
+import io.keyward.testing.TestGateway;
+import io.keyward.testing.TestSecrets;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Control 7: with known fake secrets configured, drive allowed calls, every kind of refusal, and
+ * vendor answers that echo the secret in their body and headers, and check that no response and no
+ * log line (at DEBUG, for all of Keyward) holds a secret or any 8-character piece of one.
+ */
+class SecretLeakTest {
+    @RegisterExtension
+    static final GatewayExtension gw = new GatewayExtension("guards:\n  rate_per_minute: 1000\n");
+    private static final ListAppender<ILoggingEvent> LOGS = new ListAppender<>();
+    private static final Logger ROOT = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private static final Logger KEYWARD = (Logger) LoggerFactory.getLogger("io.keyward");
+    private static Level keywardLevel;
+    private final List<String> answers = new ArrayList<>();
+
+    @BeforeAll
+    static void captureLogs() {
+        LOGS.start();
+        ROOT.addAppender(LOGS);
+        keywardLevel = KEYWARD.getLevel();
+        KEYWARD.setLevel(Level.DEBUG);
+    }
+
+    @AfterAll
+    static void releaseLogs() {
+        ROOT.detachAppender(LOGS);
+        KEYWARD.setLevel(keywardLevel);
+    }
+
+    private void send(String raw) throws Exception {
+        RawHttp.Response r = RawHttp.send(gw.port(), raw.getBytes(StandardCharsets.UTF_8));
+        answers.add(r.everything());
+    }
+
+    private static String post(String key, String path, String type, String body) {
+        return "POST " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: " + key + "\r\nContent-Type: " + type
+                + "\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length + "\r\n\r\n" + body;
+    }
+
+    private static String get(String auth, String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" + (auth == null ? "" : "Authorization: " + auth + "\r\n") + "\r\n";
+    }
+
+    @Test
+    void noSecretReachesAnAgentOrALogOnAnyPath() throws Exception {
+        String stripe = "Bearer " + gw.admin().issue("stripe", "leaky", "\"daily_usd_cap\":\"5.00\",\"policy\":{\"allow\":["
+                + "{\"operation\":\"payment_intents.create\",\"params\":{\"amount\":{\"max\":300}}},{\"operation\":\"customers.retrieve\"}]}")
+                .get("key").asText();
+        String twilioKey = gw.admin().issue("twilio", "leaky", "\"daily_usd_cap\":\"5.00\",\"policy\":{\"allow\":[{\"operation\":\"messages.create\"}]}")
+                .get("key").asText();
+        String twilio = "Basic " + Base64.getEncoder().encodeToString((twilioKey + ":x").getBytes(StandardCharsets.UTF_8));
+        String resend = "Bearer " + gw.admin().issue("resend", "leaky", "\"daily_usd_cap\":\"5.00\",\"policy\":{\"allow\":[{\"operation\":\"emails.send\"}]}")
+                .get("key").asText();
+
+        // Vendors that echo the secret they were sent: whole, in part, in bodies and in headers.
+        String echo = "{\"error\":{\"message\":\"Invalid API Key provided: " + TestSecrets.STRIPE.substring(0, 14) + "****"
+                + TestSecrets.STRIPE.substring(TestSecrets.STRIPE.length() - 9) + "\",\"debug\":\"" + TestSecrets.TWILIO_TOKEN
+                + " / " + TestSecrets.RESEND.substring(5, 20) + "\"}}";
+        for (int status : new int[] {200, 401, 500}) {
+            gw.vendor().server().stubFor(any(anyUrl()).willReturn(aResponse().withStatus(status)
+                    .withHeader("Content-Type", "application/json")
+                    .withHeader("X-Echo", "key=" + TestSecrets.STRIPE)
+                    .withHeader("WWW-Authenticate", "Basic realm=\"" + TestSecrets.TWILIO_TOKEN.substring(3, 15) + "\"")
+                    .withBody(echo.repeat(status == 200 ? 300 : 1))));
+            send(post(stripe, "/stripe/v1/payment_intents", "application/x-www-form-urlencoded", "amount=100&currency=usd&description=s" + status));
+            send(post(twilio, "/twilio/2010-04-01/Accounts/" + twilioKey + "/Messages.json", "application/x-www-form-urlencoded",
+                    "To=%2B15551234567&Body=hi" + status));
+            send(post(resend, "/resend/emails", "application/json", "{\"to\":[\"a@example.com\"],\"subject\":\"" + status + "\"}"));
+        }
+
+        // Every kind of refusal, some of them carrying a real secret in the request itself.
+        send(get(null, "/stripe/v1/customers/cus_1"));
+        send(get("Bearer " + TestSecrets.STRIPE, "/stripe/v1/customers/cus_1"));
+        send(get("Basic " + Base64.getEncoder().encodeToString((TestSecrets.TWILIO_ACCOUNT + ":" + TestSecrets.TWILIO_TOKEN)
+                .getBytes(StandardCharsets.UTF_8)), "/twilio/2010-04-01/Accounts/AC1/Messages.json"));
+        send(get(stripe, "/resend/emails"));
+        send(post(stripe, "/stripe/v1/payment_intents", "application/x-www-form-urlencoded", "amount=301&currency=usd"));
+        send(post(stripe, "/stripe/v1/refunds", "application/x-www-form-urlencoded", "amount=1"));
+        send(post(stripe, "/stripe/v1/payment_intents", "application/x-www-form-urlencoded", "amount=300&currency=usd&description="
+                + TestSecrets.STRIPE + "&amount=1"));
+        send(post(stripe, "/stripe/v1/payment_intents", "text/plain", TestSecrets.RESEND));
+        send(get(stripe, "/stripe/v1/customers/%2e%2e/" + TestSecrets.STRIPE));
+        send(post(stripe, "/stripe/v1/payment_intents", "application/x-www-form-urlencoded", "amount=290&currency=usd&description=a"));
+        send(post(stripe, "/stripe/v1/payment_intents", "application/x-www-form-urlencoded", "amount=290&currency=usd&description=b"));
+        gw.gateway().flushAudit();
+
+        assertTrue(answers.size() >= 18);
+        for (String answer : answers) {
+            assertNoSecret("an answer", answer);
+        }
+        assertTrue(answers.stream().anyMatch(a -> a.contains("denied_spend_cap")), "the cap path was driven");
+        assertTrue(answers.stream().anyMatch(a -> a.contains("********")), "echoed secrets were masked, not dropped");
+        List<String> lines = LOGS.list.stream().map(e -> e.getFormattedMessage() + " " + (e.getThrowableProxy() == null ? ""
+                : e.getThrowableProxy().getMessage())).toList();
+        assertFalse(lines.isEmpty(), "something was logged");
+        for (String line : lines) {
+            assertNoSecret("a log line", line);
+        }
+        String audit = gw.admin().get("/calls?limit=500").raw();
+        assertNoSecret("the audit trail", audit);
+        assertNoSecret("the admin API", gw.admin().get("/keys?limit=500").raw());
+    }
+
+    @Test
+    void aBadConfigNamesTheKeyButNeverTheSecret() {
+        String yaml = TestGateway.yaml("http://127.0.0.1:1").replace("    secret: " + TestSecrets.RESEND,
+                "    secret: " + TestSecrets.RESEND + "\n    secrett: " + TestSecrets.RESEND);
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> new ConfigLoader(Map.of("TEST_JDBC_URL", "jdbc:mariadb://x/y")::get).parse(yaml));
+        assertTrue(e.getMessage().startsWith("vendors.resend.secrett: unknown key"), e.getMessage());
+        assertNoSecret("a config error", e.getMessage());
+    }
+
+    @Test
+    void httpClientHeaderLoggingWouldPrintSecretsSoKeywardRefusesToStart() {
+        Logger headers = (Logger) LoggerFactory.getLogger("org.apache.hc.client5.http.headers");
+        Level before = headers.getLevel();
+        headers.setLevel(Level.DEBUG);
+        try {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> new io.keyward.forward.Forwarder(io.keyward.config.ForwardConfig.ofDefaults(),
+                            new io.keyward.secret.SecretRedactor(List.of())));
+            assertTrue(e.getMessage().contains("org.apache.hc.client5.http.headers"));
+        } finally {
+            headers.setLevel(before);
+        }
+        assertEquals(before, headers.getLevel());
+    }
+
+    /** Neither a whole secret nor any 8-character piece of one. */
+    private static void assertNoSecret(String where, String text) {
+        for (String secret : TestSecrets.vendorSecrets()) {
+            for (int i = 0; i + 8 <= secret.length(); i++) {
+                String piece = secret.substring(i, i + 8);
+                assertFalse(text.contains(piece), where + " holds a piece of a secret (" + piece.substring(0, 2) + "...): " + shorten(text, piece));
+            }
+        }
+    }
+
+    private static String shorten(String text, String piece) {
+        int at = text.indexOf(piece);
+        return text.substring(Math.max(0, at - 60), Math.min(text.length(), at + 60)).replace(piece, "[PIECE]");
+    }
+}
