@@ -147,6 +147,10 @@ public final class AdminServlet extends HttpServlet {
                     JsonInput.read(request.getInputStream(), KillSwitches.END_RUN_FIELDS), adminId, requestId));
             return;
         }
+        if (parts[0].equals("vendors") && parts.length == 3 && parts[2].equals("secret") && method.equals("PUT")) {
+            json(response, 200, rotateSecret(parts[1], JsonInput.read(request.getInputStream(), Set.of("secret")), requestId));
+            return;
+        }
         if (parts[0].equals("spend") && parts.length == 1 && method.equals("GET")) {
             json(response, 200, spend(QueryParams.of(request, SPEND_PARAMS)));
             return;
@@ -218,6 +222,27 @@ public final class AdminServlet extends HttpServlet {
                 until == null ? null : KeyAdmin.instant("until", until),
                 cursor == null ? null : Cursor.decodeCall(cursor), limit + 1));
         return Page.of(rows, limit, last -> Cursor.encodeCall(last.id()));
+    }
+
+    /** Stores a new vendor secret, encrypted; every node uses it from its next call. The answer never holds it. */
+    private ObjectNode rotateSecret(String vendor, JsonInput in, String requestId) {
+        if (!keyward.vendors().containsKey(vendor)) {
+            throw new AdminInputException("vendor", "unknown vendor");
+        }
+        if (!keyward.config().secrets().enabled()) {
+            throw new AdminInputException("secret", "this gateway has no master key (secrets.master_key_id), so it cannot store secrets");
+        }
+        String secret = in.text("secret");
+        if (secret == null || secret.length() < 8 || secret.length() > 1000 || !secret.matches("[\\x21-\\x7e]+")) {
+            throw new AdminInputException("secret", "must be 8-1000 printable characters without spaces");
+        }
+        long version = keyward.vendorSecrets().rotate(vendor, io.keyward.config.Secret.of(secret));
+        keyward.store().keys().record(new AdminEvent(adminId, "rotate_secret", "vendor", vendor, "version " + version, 1, requestId));
+        LOG.warn("Secret of {} rotated to version {}", vendor, version);
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("vendor", vendor);
+        body.put("version", version);
+        return body;
     }
 
     private void act(HttpServletResponse response, KillSwitches.Outcome outcome) throws IOException {

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public record KeywardConfig(String mountPrefix, String nodeId, DatabaseConfig database, SecurityConfig security,
                             KeysConfig keys, LimitsConfig limits, ForwardConfig forward,
-                            SpendConfig spend, GuardsConfig guards, Map<String, VendorConfig> vendors) {
+                            SpendConfig spend, GuardsConfig guards, SecretsConfig secrets, Map<String, VendorConfig> vendors) {
 
     public KeywardConfig {
         vendors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vendors));
@@ -32,6 +32,7 @@ public record KeywardConfig(String mountPrefix, String nodeId, DatabaseConfig da
                                   @JsonProperty("forward") ForwardConfig forward,
                                   @JsonProperty("spend") SpendConfig spend,
                                   @JsonProperty("guards") GuardsConfig guards,
+                                  @JsonProperty("secrets") SecretsConfig secrets,
                                   @JsonProperty("vendors") Map<String, VendorConfig> vendors) {
         required("database", database);
         required("security", security);
@@ -39,6 +40,13 @@ public record KeywardConfig(String mountPrefix, String nodeId, DatabaseConfig da
         if (vendors.isEmpty()) {
             throw new ConfigException("vendors", "name at least one vendor");
         }
+        boolean vault = secrets != null && secrets.enabled();
+        vendors.forEach((name, vendor) -> {
+            if (vendor.secret() == null && !vault) {
+                throw new ConfigException("vendors." + name + ".secret",
+                        "is required (inline as ${ENV_VAR}, as secret_file, or stored in the database under secrets.master_key_id)");
+            }
+        });
         return new KeywardConfig(prefix(mountPrefix), nodeId == null || nodeId.isBlank() ? hostName() : nodeId.strip(),
                 database, security,
                 keys == null ? KeysConfig.ofDefaults() : keys,
@@ -46,6 +54,7 @@ public record KeywardConfig(String mountPrefix, String nodeId, DatabaseConfig da
                 forward == null ? ForwardConfig.ofDefaults() : forward,
                 spend == null ? SpendConfig.ofDefaults() : spend,
                 guards == null ? GuardsConfig.ofDefaults() : guards,
+                secrets == null ? SecretsConfig.none() : secrets,
                 vendors);
     }
 

@@ -11,6 +11,7 @@ import java.util.Map;
  * here so nothing an agent sends can choose the host. {@code hosts} maps a first path segment to a
  * second API host of the same vendor (Twilio Verify: {@code /twilio/verify/v2/...}).
  *
+ * @param secret the real credential, or null when it is kept in the {@code vendor_secrets} table
  * @param accountSid Twilio only: the real account SID put into {@code /Accounts/{Sid}/}
  * @param apiKeySid Twilio only: when set, the Basic username is this API key SID instead of the account SID
  */
@@ -37,7 +38,7 @@ public record VendorConfig(URI baseUrl, Map<String, URI> hosts, Secret secret, S
             });
         }
         return new VendorConfig(ConfigValues.baseUrl("base_url", baseUrl), parsedHosts,
-                Secret.fromValueOrFile("secret", secret, secretFile, true), blankToNull(accountSid), blankToNull(apiKeySid));
+                Secret.fromValueOrFile("secret", secret, secretFile, false), blankToNull(accountSid), blankToNull(apiKeySid));
     }
 
     private static String blankToNull(String s) {

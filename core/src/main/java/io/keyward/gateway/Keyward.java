@@ -10,7 +10,9 @@ import io.keyward.request.RequestReader;
 import io.keyward.route.Router;
 import io.keyward.guard.Guards;
 import io.keyward.secret.CredentialInjector;
+import io.keyward.secret.SecretCipher;
 import io.keyward.secret.SecretRedactor;
+import io.keyward.secret.VendorSecrets;
 import io.keyward.spend.Spend;
 import io.keyward.store.Store;
 import io.keyward.vendor.VendorProfile;
@@ -41,6 +43,7 @@ public final class Keyward implements AutoCloseable {
     private final PolicyCheck policy;
     private final CredentialInjector credentials;
     private final SecretRedactor redactor;
+    private final VendorSecrets vendorSecrets;
     private final Forwarder forwarder;
     private final AuditWriter audit;
     private final Guards guards;
@@ -56,7 +59,8 @@ public final class Keyward implements AutoCloseable {
         this.requestReader = new RequestReader(config.limits().maxBodyBytes(), config.limits().decodeRequestBodies());
         this.policy = new PolicyCheck(vendors);
         this.credentials = new CredentialInjector();
-        this.redactor = new SecretRedactor(vendors.values().stream().map(VendorProfile::secret).toList());
+        this.redactor = new SecretRedactor(vendors.values().stream().map(VendorProfile::secret).filter(java.util.Objects::nonNull).toList());
+        this.vendorSecrets = new VendorSecrets(vendors, store.vendorSecrets(), new SecretCipher(config.secrets()), redactor);
         this.forwarder = new Forwarder(config.forward(), redactor);
         this.audit = new AuditWriter(store.calls(), AUDIT_QUEUE);
         this.guards = new Guards(config.guards(), store.keys());
@@ -77,7 +81,17 @@ public final class Keyward implements AutoCloseable {
     }
 
     private static Keyward started(KeywardConfig config, Store store) {
-        Keyward keyward = new Keyward(config, store);
+        Keyward keyward;
+        try {
+            keyward = new Keyward(config, store);
+        } catch (RuntimeException e) {
+            try {
+                store.close();
+            } catch (Exception closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
         LOG.info("Keyward node {} serving {} under '{}/'", config.nodeId(), keyward.vendors.keySet(), config.mountPrefix());
         return keyward;
     }
@@ -116,6 +130,10 @@ public final class Keyward implements AutoCloseable {
 
     CredentialInjector credentials() {
         return credentials;
+    }
+
+    public VendorSecrets vendorSecrets() {
+        return vendorSecrets;
     }
 
     SecretRedactor redactor() {

@@ -115,7 +115,8 @@ public final class KeywardFilter implements Filter {
         if (reservation.holdsMoney()) {
             budgetHeaders(response, keyward.spend().budget(key));
         }
-        UpstreamCredential credential = keyward.credentials().credentialFor(route);
+        UpstreamCredential credential = keyward.credentials().credentialFor(route,
+                keyward.vendorSecrets().current(route.vendor().name(), key.secretVersion()));
         event.forwardedPath(credential.path());
         ForwardResult result;
         try {

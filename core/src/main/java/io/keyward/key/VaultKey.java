@@ -6,7 +6,9 @@ import java.time.Instant;
 /**
  * One row of {@code vault_keys} as read at one moment. {@code expired} is computed by the database
  * clock in the same query, so node clock skew cannot extend a key's life; {@code frozen} says a
- * kill switch covers the key's vendor (or every vendor) right now.
+ * kill switch covers the key's vendor (or every vendor) right now; {@code secretVersion} is the
+ * version of the vendor's stored secret (null when it has none), read in the same query so a
+ * rotation is seen on the next call at no extra cost.
  *
  * @param policy the key's policy as JSON text, or null for the vendor's safe default
  * @param metadata free-form JSON object text, or null
@@ -14,7 +16,7 @@ import java.time.Instant;
 public record VaultKey(String id, byte[] secretHash, String agentName, String agentRunId, String vendor,
                        String policy, BigDecimal dailyUsdCap, BigDecimal runUsdCap, Instant expiresAt,
                        Instant revokedAt, String revokedReason, String metadata, Instant createdAt, long version,
-                       boolean expired, boolean frozen) {
+                       boolean expired, boolean frozen, Long secretVersion) {
 
     public boolean revoked() {
         return revokedAt != null;

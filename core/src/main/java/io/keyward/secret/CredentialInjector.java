@@ -16,12 +16,12 @@ public final class CredentialInjector {
     // carries the vault key, so the segment is always replaced with the real account SID.
     private static final Pattern TWILIO_ACCOUNT = Pattern.compile("^(/2010-04-01/Accounts/)([^/]+?)(\\.json|\\.xml)?(/.*)?$");
 
-    public UpstreamCredential credentialFor(Route route) {
+    /** @param secret the vendor's secret in force now ({@link VendorSecrets#current}) */
+    public UpstreamCredential credentialFor(Route route, io.keyward.config.Secret secret) {
         VendorProfile vendor = route.vendor();
         return switch (vendor.credentialStyle()) {
-            case BEARER -> new UpstreamCredential("Bearer " + vendor.secret().reveal(), route.upstreamPath());
-            case TWILIO_BASIC -> new UpstreamCredential(basic(vendor.basicUsername(), vendor.secret().reveal()),
-                    twilioPath(route));
+            case BEARER -> new UpstreamCredential("Bearer " + secret.reveal(), route.upstreamPath());
+            case TWILIO_BASIC -> new UpstreamCredential(basic(vendor.basicUsername(), secret.reveal()), twilioPath(route));
         };
     }
 

@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -19,14 +18,17 @@ import java.util.Set;
  */
 public final class SecretRedactor {
     static final int MIN_RUN = 8;
-    private final Set<Long> windows = new HashSet<>();
+    private final Set<Long> windows = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public SecretRedactor(Collection<Secret> secrets) {
-        for (Secret secret : secrets) {
-            byte[] bytes = secret.reveal().getBytes(StandardCharsets.UTF_8);
-            for (int i = 0; i + MIN_RUN <= bytes.length; i++) {
-                windows.add(window(bytes, i));
-            }
+        secrets.forEach(this::add);
+    }
+
+    /** Masks this secret too from now on (a rotated-in one; the old one stays masked). */
+    public void add(Secret secret) {
+        byte[] bytes = secret.reveal().getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i + MIN_RUN <= bytes.length; i++) {
+            windows.add(window(bytes, i));
         }
     }
 
@@ -38,7 +40,7 @@ public final class SecretRedactor {
 
     /** Wraps the stream to the agent so every byte written through it is checked first. */
     public OutputStream redacting(OutputStream out) {
-        return windows.isEmpty() ? out : new Redacting(out);
+        return new Redacting(out);
     }
 
     /** Masks, in place, every secret run that lies wholly inside the first {@code length} bytes. @return whether any */

@@ -28,6 +28,7 @@ public final class Store implements AutoCloseable {
     private final VaultKeyRepository keys;
     private final CallRepository calls;
     private final SpendRepository spend;
+    private final VendorSecretRepository vendorSecrets;
 
     private Store(DataSource dataSource, AutoCloseable ownedPool) {
         this.dataSource = dataSource;
@@ -36,6 +37,7 @@ public final class Store implements AutoCloseable {
         this.keys = new VaultKeyRepository(sessions);
         this.calls = new CallRepository(sessions);
         this.spend = new SpendRepository(sessions);
+        this.vendorSecrets = new VendorSecretRepository(sessions);
     }
 
     /** Opens the store the config describes: Keyward's own pool for a URL, or the container's JNDI DataSource. */
@@ -86,6 +88,10 @@ public final class Store implements AutoCloseable {
         return calls;
     }
 
+    public VendorSecretRepository vendorSecrets() {
+        return vendorSecrets;
+    }
+
     public SpendRepository spend() {
         return spend;
     }
@@ -126,6 +132,7 @@ public final class Store implements AutoCloseable {
         configuration.addMapper(VaultKeyMapper.class);
         configuration.addMapper(CallMapper.class);
         configuration.addMapper(SpendMapper.class);
+        configuration.addMapper(VendorSecretMapper.class);
         return new SqlSessionFactoryBuilder().build(configuration);
     }
 

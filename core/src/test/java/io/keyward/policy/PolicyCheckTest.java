@@ -30,7 +30,7 @@ class PolicyCheckTest {
 
     static VaultKey key(String vendor, String policy) {
         return new VaultKey("k000000000000001", new byte[32], "agent", "run", vendor, policy, null, null,
-                Instant.now().plusSeconds(3600), null, null, null, Instant.now(), 1, false, false);
+                Instant.now().plusSeconds(3600), null, null, null, Instant.now(), 1, false, false, null);
     }
 
     private static String decide(String vendor, String policy, String method, String path, String query, String type, String body) throws Exception {

@@ -38,7 +38,7 @@ class CredentialInjectorTest {
     })
     void twilioAccountSegmentAlwaysBecomesTheRealAccount(String agentPath, String upstreamPath) {
         Route route = router.route(agentPath, null).orElseThrow();
-        UpstreamCredential credential = injector.credentialFor(route);
+        UpstreamCredential credential = injector.credentialFor(route, TWILIO.secret());
         assertEquals(upstreamPath, credential.path());
         assertEquals("Basic " + Base64.getEncoder().encodeToString((SID + ":auth-token-0123").getBytes(StandardCharsets.UTF_8)),
                 credential.authorization());
@@ -47,7 +47,7 @@ class CredentialInjectorTest {
     @Test
     void bearerVendorsGetTheirSecretAndKeepTheirPath() {
         Route route = router.route("/stripe/v1/payment_intents", "expand[0]=x").orElseThrow();
-        UpstreamCredential credential = injector.credentialFor(route);
+        UpstreamCredential credential = injector.credentialFor(route, STRIPE.secret());
         assertEquals("Bearer sk_live_real", credential.authorization());
         assertEquals("/v1/payment_intents", credential.path());
         assertFalse(credential.toString().contains("sk_live_real"));

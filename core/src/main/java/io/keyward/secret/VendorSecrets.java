@@ -1,0 +1,87 @@
+package io.keyward.secret;
+
+import io.keyward.config.Secret;
+import io.keyward.store.VendorSecretRepository;
+import io.keyward.store.VendorSecretRow;
+import io.keyward.vendor.VendorProfile;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where each vendor's real secret comes from: the config (environment variable or file), or the
+ * encrypted {@code vendor_secrets} table, which wins when it holds a row for the vendor. The
+ * table's version rides along with every key lookup, so a rotation made on any node is used from
+ * the next call on every node, and is read from the database only when the version moves.
+ */
+public final class VendorSecrets {
+    private final Map<String, Secret> configured = new HashMap<>();
+    private final VendorSecretRepository store;
+    private final SecretCipher cipher;
+    private final SecretRedactor redactor;
+    private final Map<String, Versioned> stored = new ConcurrentHashMap<>();
+
+    private record Versioned(long version, Secret secret) {
+    }
+
+    /** @throws IllegalStateException when a vendor has no secret anywhere, or a stored one does not decrypt */
+    public VendorSecrets(Map<String, VendorProfile> vendors, VendorSecretRepository store, SecretCipher cipher, SecretRedactor redactor) {
+        this.store = store;
+        this.cipher = cipher;
+        this.redactor = redactor;
+        vendors.forEach((name, profile) -> {
+            if (profile.secret() != null) {
+                configured.put(name, profile.secret());
+            }
+        });
+        for (VendorSecretRow row : store.all()) {
+            if (vendors.containsKey(row.vendor())) {
+                load(row);
+            }
+        }
+        for (String vendor : vendors.keySet()) {
+            if (!configured.containsKey(vendor) && !stored.containsKey(vendor)) {
+                throw new IllegalStateException("vendors." + vendor + ".secret is not configured and vendor_secrets holds none: "
+                        + "set it, or store it with PUT /admin/vendors/" + vendor + "/secret on a gateway configured with it");
+            }
+        }
+    }
+
+    /**
+     * The secret to use now.
+     *
+     * @param version the stored secret's version as the key lookup just read it, or null when none is stored
+     */
+    public Secret current(String vendor, Long version) {
+        if (version == null) {
+            Secret secret = configured.get(vendor);
+            if (secret == null) {
+                throw new IllegalStateException("no secret for " + vendor);
+            }
+            return secret;
+        }
+        Versioned known = stored.get(vendor);
+        if (known == null || known.version() != version) {
+            known = store.find(vendor).map(this::load).orElseThrow(() -> new IllegalStateException("no secret for " + vendor));
+        }
+        return known.secret();
+    }
+
+    /** Encrypts and stores a new secret for the vendor. @return its version */
+    public long rotate(String vendor, Secret secret) {
+        SecretCipher.Sealed sealed = cipher.seal(vendor, secret);
+        long version = store.put(new VendorSecretRow(vendor, sealed.masterKeyId(), sealed.nonce(), sealed.ciphertext(), 0));
+        redactor.add(secret);
+        stored.put(vendor, new Versioned(version, secret));
+        return version;
+    }
+
+    private Versioned load(VendorSecretRow row) {
+        Secret secret = cipher.open(row.vendor(), new SecretCipher.Sealed(row.masterKeyId(), row.nonce(), row.ciphertext()));
+        // The old secret stays masked too: a vendor may still echo it.
+        redactor.add(secret);
+        Versioned v = new Versioned(row.version(), secret);
+        stored.put(row.vendor(), v);
+        return v;
+    }
+}
