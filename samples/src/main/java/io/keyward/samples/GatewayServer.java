@@ -15,7 +15,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /** An embedded Jetty 12 serving one Keyward: the filter on every path, the admin API at /admin. */
-final class GatewayServer implements AutoCloseable {
+public final class GatewayServer implements AutoCloseable {
     private final Server server;
     private final int port;
 
@@ -24,7 +24,7 @@ final class GatewayServer implements AutoCloseable {
         this.port = port;
     }
 
-    static GatewayServer start(Keyward keyward, String host, int port) throws Exception {
+    public static GatewayServer start(Keyward keyward, String host, int port) throws Exception {
         Server server = new Server();
         // Let ambiguous URIs through to Keyward, which refuses every one of them with its JSON error and
         // an audit row; Jetty's own refusal would be an HTML page that no audit row records.
@@ -44,7 +44,7 @@ final class GatewayServer implements AutoCloseable {
         return new GatewayServer(server, connector.getLocalPort());
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
