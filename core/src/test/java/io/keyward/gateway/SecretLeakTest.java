@@ -110,6 +110,10 @@ class SecretLeakTest {
                 + TestSecrets.STRIPE + "&amount=1"));
         send(post(stripe, "/stripe/v1/payment_intents", "text/plain", TestSecrets.RESEND));
         send(get(stripe, "/stripe/v1/customers/%2e%2e/" + TestSecrets.STRIPE));
+        send(post(stripe, "/stripe/v1/payment_intents", "application/x-www-form-urlencoded", "amount=1&description=" + "x".repeat(1024 * 1024)));
+        String revoked = gw.admin().issue("stripe", "leaky", null).get("key").asText();
+        gw.admin().post("/keys/" + revoked.substring(3, 19) + "/revoke", "{\"reason\":\"" + TestSecrets.STRIPE.substring(0, 6) + "\"}");
+        send(get("Bearer " + revoked, "/stripe/v1/customers/cus_1"));
         send(post(stripe, "/stripe/v1/payment_intents", "application/x-www-form-urlencoded", "amount=290&currency=usd&description=a"));
         send(post(stripe, "/stripe/v1/payment_intents", "application/x-www-form-urlencoded", "amount=290&currency=usd&description=b"));
         gw.gateway().flushAudit();
@@ -119,6 +123,10 @@ class SecretLeakTest {
             assertNoSecret("an answer", answer);
         }
         assertTrue(answers.stream().anyMatch(a -> a.contains("denied_spend_cap")), "the cap path was driven");
+        for (String code : List.of("denied_unknown_key", "denied_vendor", "denied_parameter", "denied_operation", "denied_malformed",
+                "denied_too_large", "denied_revoked")) {
+            assertTrue(answers.stream().anyMatch(a -> a.contains(code)), code + " was driven");
+        }
         assertTrue(answers.stream().anyMatch(a -> a.contains("********")), "echoed secrets were masked, not dropped");
         List<String> lines = LOGS.list.stream().map(e -> e.getFormattedMessage() + " " + (e.getThrowableProxy() == null ? ""
                 : e.getThrowableProxy().getMessage())).toList();
