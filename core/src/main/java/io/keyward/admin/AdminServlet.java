@@ -155,6 +155,10 @@ public final class AdminServlet extends HttpServlet {
             json(response, 200, spend(QueryParams.of(request, SPEND_PARAMS)));
             return;
         }
+        if (parts[0].equals("calls.ndjson") && parts.length == 1 && method.equals("GET")) {
+            exportCalls(QueryParams.of(request, CALL_LIST_PARAMS), response);
+            return;
+        }
         if (parts[0].equals("calls") && parts.length == 1 && method.equals("GET")) {
             page(response, calls(QueryParams.of(request, CALL_LIST_PARAMS)), Views::call);
             return;
@@ -208,21 +212,53 @@ public final class AdminServlet extends HttpServlet {
     }
 
     private Page<CallRow> calls(QueryParams params) {
+        int limit = params.limit();
+        String cursor = params.text("cursor");
+        List<CallRow> rows = keyward.store().calls().list(callQuery(params, cursor == null ? null : Cursor.decodeCall(cursor), limit + 1));
+        return Page.of(rows, limit, last -> Cursor.encodeCall(last.id()));
+    }
+
+    private static CallQuery callQuery(QueryParams params, Long beforeId, int limit) {
         String result = params.text("result");
         if (result != null && java.util.Arrays.stream(Code.values()).noneMatch(c -> c.wire().equals(result))) {
             throw new AdminInputException("result", "is not a result code (allowed, denied_..., error_...)");
         }
-        int limit = params.limit();
         String since = params.text("since");
         String until = params.text("until");
-        String cursor = params.text("cursor");
-        List<CallRow> rows = keyward.store().calls().list(new CallQuery(params.text("agent_run_id"), params.text("key_id"),
-                params.text("agent_name"), params.text("vendor"), result,
-                since == null ? null : KeyAdmin.instant("since", since),
-                until == null ? null : KeyAdmin.instant("until", until),
-                cursor == null ? null : Cursor.decodeCall(cursor), limit + 1));
-        return Page.of(rows, limit, last -> Cursor.encodeCall(last.id()));
+        return new CallQuery(params.text("agent_run_id"), params.text("key_id"), params.text("agent_name"), params.text("vendor"),
+                result, since == null ? null : KeyAdmin.instant("since", since), until == null ? null : KeyAdmin.instant("until", until),
+                beforeId, limit);
     }
+
+    /**
+     * Streams every matching audit row, newest first, one JSON object per line, reading the
+     * database a page at a time so an export of millions of rows holds one page in memory.
+     */
+    private void exportCalls(QueryParams params, HttpServletResponse response) throws IOException {
+        Long before = params.text("cursor") == null ? null : Cursor.decodeCall(params.text("cursor"));
+        long max = params.text("limit") == null ? Long.MAX_VALUE : params.limit();
+        callQuery(params, before, 1);
+        response.setStatus(200);
+        response.setContentType("application/x-ndjson");
+        response.setCharacterEncoding("UTF-8");
+        var out = response.getOutputStream();
+        long sent = 0;
+        while (sent < max) {
+            List<CallRow> page = keyward.store().calls().list(callQuery(params, before, (int) Math.min(EXPORT_PAGE, max - sent)));
+            for (CallRow row : page) {
+                out.write(Json.bytes(Views.call(row)));
+                out.write('\n');
+            }
+            sent += page.size();
+            if (page.size() < EXPORT_PAGE) {
+                break;
+            }
+            before = page.get(page.size() - 1).id();
+            out.flush();
+        }
+    }
+
+    private static final int EXPORT_PAGE = 500;
 
     /** Stores a new vendor secret, encrypted; every node uses it from its next call. The answer never holds it. */
     private ObjectNode rotateSecret(String vendor, JsonInput in, String requestId) {

@@ -193,6 +193,12 @@ class AdminApiTest {
         assertEquals(1, gw.admin().get("/calls?agent_run_id=run_calls&limit=1").json().get("items").size());
         assertFalse(gw.admin().get("/calls?agent_run_id=run_calls&limit=1").json().get("next_cursor").isNull());
         assertEquals(0, gw.admin().get("/calls?agent_run_id=run_calls&since=2999-01-01T00:00:00Z").json().get("items").size());
+        String export = gw.admin().get("/calls.ndjson?agent_run_id=run_calls").raw();
+        String[] lines = export.strip().split("\n");
+        assertEquals(3, lines.length, export);
+        assertTrue(lines[0].startsWith("{") && lines[0].contains("\"path\":\"/v1/customers/cus_2\""), "newest first, one object a line");
+        assertEquals(1, gw.admin().get("/calls.ndjson?agent_run_id=run_calls&limit=1").raw().strip().split("\n").length);
+        assertEquals(400, gw.admin().get("/calls.ndjson?result=maybe").status());
         assertEquals(400, gw.admin().get("/calls?result=maybe").status());
         assertEquals(400, gw.admin().get("/calls?since=yesterday").status());
     }
