@@ -2,7 +2,6 @@ package io.keyward.request;
 
 import io.keyward.vendor.Operation;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The agent's call, read once, bounded and parsed: what every later step (policy, spend, forward,
@@ -37,12 +36,5 @@ public record CallRequest(String method, List<Header> headers, byte[] body, Stri
     /** The single value of a parameter, if present. */
     public java.util.Optional<String> value(String name) {
         return values(name).stream().filter(java.util.Objects::nonNull).findFirst();
-    }
-
-    /** The path variables of the catalog match, for audit and rules. */
-    public Map<String, String> pathVariables() {
-        java.util.LinkedHashMap<String, String> vars = new java.util.LinkedHashMap<>();
-        params.stream().filter(p -> p.source() == Param.Source.PATH).forEach(p -> vars.put(p.name().toString(), p.value()));
-        return vars;
     }
 }

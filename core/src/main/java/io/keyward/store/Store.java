@@ -109,15 +109,6 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** The database clock, the one clock expiry is measured by. */
-    public Instant now() throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             var rs = c.createStatement().executeQuery("SELECT UTC_TIMESTAMP(6)")) {
-            rs.next();
-            return rs.getObject(1, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
-        }
-    }
-
     @Override
     public void close() throws Exception {
         if (ownedPool != null) {
