@@ -39,10 +39,14 @@ class KillSwitchTest {
     }
 
     private static int pay(TestGateway node, String key) throws Exception {
+        return payment(node, key).status();
+    }
+
+    private static RawHttp.Response payment(TestGateway node, String key) throws Exception {
         String body = "amount=37&currency=usd&description=" + UUID.randomUUID();
         return RawHttp.send(node.port(), ("POST /stripe/v1/payment_intents HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
                 + "Authorization: Bearer " + key + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: "
-                + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8)).status();
+                + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
     }
 
     private static int read(TestGateway node, String key) throws Exception {
@@ -137,11 +141,12 @@ class KillSwitchTest {
                 int ok = 0;
                 int refused = 0;
                 for (int i = 0; i < 30; i++) {
-                    int status = pay(node, agentB ? b : a);
+                    RawHttp.Response reply = payment(node, agentB ? b : a);
+                    int status = reply.status();
                     if (status == 200) {
                         ok++;
                     } else if (agentB || !revoked.get()) {
-                        throw new AssertionError((agentB ? "agent B" : "agent A before its revoke") + " got " + status);
+                        throw new AssertionError((agentB ? "agent B" : "agent A before its revoke") + " got " + status + ": " + reply.bodyText());
                     } else {
                         refused++;
                     }
