@@ -68,7 +68,7 @@ proc: BEGIN
     END IF;
   END IF;
 
-  -- A budget's row is created by the caller (ensure_ledger_rows), outside this transaction: an
+  -- A budget's row is created by the caller (SpendRepository.reserve), outside this transaction: an
   -- INSERT racing other reservations here would take shared locks that deadlock them.
   UPDATE spend_ledger l JOIN vault_keys k ON k.id = p_key_id
      SET l.reserved_usd = l.reserved_usd + p_amount, l.version = l.version + 1, l.updated_at = v_now
@@ -77,10 +77,21 @@ proc: BEGIN
      AND k.revoked_at IS NULL AND k.expires_at > v_now
      AND NOT EXISTS (SELECT 1 FROM kill_switches f WHERE f.scope = 'all' OR (f.scope = 'vendor' AND f.target = k.vendor));
   SET v_rows = ROW_COUNT();
-  IF v_rows = 0 AND NOT EXISTS (SELECT 1 FROM spend_ledger WHERE scope = 'key' AND scope_id = p_key_id AND day = v_day) THEN
-    ROLLBACK;
-    SELECT 'no_ledger_row' AS outcome, v_day AS day;
-    LEAVE proc;
+  IF v_rows = 0 THEN
+    IF NOT EXISTS (SELECT 1 FROM spend_ledger WHERE scope = 'key' AND scope_id = p_key_id AND day = v_day) THEN
+      ROLLBACK;
+      SELECT 'no_ledger_row' AS outcome, v_day AS day;
+      LEAVE proc;
+    END IF;
+    -- A concurrent first reservation may have created the row between the UPDATE and the check:
+    -- now that it exists, one more try is the answer.
+    UPDATE spend_ledger l JOIN vault_keys k ON k.id = p_key_id
+       SET l.reserved_usd = l.reserved_usd + p_amount, l.version = l.version + 1, l.updated_at = v_now
+     WHERE l.scope = 'key' AND l.scope_id = p_key_id AND l.day = v_day
+       AND l.spent_usd + l.reserved_usd + p_amount <= l.cap_usd
+       AND k.revoked_at IS NULL AND k.expires_at > v_now
+       AND NOT EXISTS (SELECT 1 FROM kill_switches f WHERE f.scope = 'all' OR (f.scope = 'vendor' AND f.target = k.vendor));
+    SET v_rows = ROW_COUNT();
   END IF;
   IF v_rows = 0 THEN
     ROLLBACK;
@@ -96,10 +107,15 @@ proc: BEGIN
     UPDATE spend_ledger SET reserved_usd = reserved_usd + p_amount, version = version + 1, updated_at = v_now
      WHERE scope = 'run' AND scope_id = p_run_id AND day = '1970-01-01' AND spent_usd + reserved_usd + p_amount <= cap_usd;
     SET v_rows = ROW_COUNT();
-    IF v_rows = 0 AND NOT EXISTS (SELECT 1 FROM spend_ledger WHERE scope = 'run' AND scope_id = p_run_id AND day = '1970-01-01') THEN
-      ROLLBACK;
-      SELECT 'no_ledger_row' AS outcome, v_day AS day;
-      LEAVE proc;
+    IF v_rows = 0 THEN
+      IF NOT EXISTS (SELECT 1 FROM spend_ledger WHERE scope = 'run' AND scope_id = p_run_id AND day = '1970-01-01') THEN
+        ROLLBACK;
+        SELECT 'no_ledger_row' AS outcome, v_day AS day;
+        LEAVE proc;
+      END IF;
+      UPDATE spend_ledger SET reserved_usd = reserved_usd + p_amount, version = version + 1, updated_at = v_now
+       WHERE scope = 'run' AND scope_id = p_run_id AND day = '1970-01-01' AND spent_usd + reserved_usd + p_amount <= cap_usd;
+      SET v_rows = ROW_COUNT();
     END IF;
     IF v_rows = 0 THEN
       ROLLBACK;
@@ -112,10 +128,15 @@ proc: BEGIN
     UPDATE spend_ledger SET reserved_usd = reserved_usd + p_amount, version = version + 1, updated_at = v_now
      WHERE scope = 'agent' AND scope_id = p_agent AND day = v_day AND spent_usd + reserved_usd + p_amount <= cap_usd;
     SET v_rows = ROW_COUNT();
-    IF v_rows = 0 AND NOT EXISTS (SELECT 1 FROM spend_ledger WHERE scope = 'agent' AND scope_id = p_agent AND day = v_day) THEN
-      ROLLBACK;
-      SELECT 'no_ledger_row' AS outcome, v_day AS day;
-      LEAVE proc;
+    IF v_rows = 0 THEN
+      IF NOT EXISTS (SELECT 1 FROM spend_ledger WHERE scope = 'agent' AND scope_id = p_agent AND day = v_day) THEN
+        ROLLBACK;
+        SELECT 'no_ledger_row' AS outcome, v_day AS day;
+        LEAVE proc;
+      END IF;
+      UPDATE spend_ledger SET reserved_usd = reserved_usd + p_amount, version = version + 1, updated_at = v_now
+       WHERE scope = 'agent' AND scope_id = p_agent AND day = v_day AND spent_usd + reserved_usd + p_amount <= cap_usd;
+      SET v_rows = ROW_COUNT();
     END IF;
     IF v_rows = 0 THEN
       ROLLBACK;
