@@ -1,7 +1,9 @@
 package io.keyward.audit;
 
+import io.keyward.config.AuditConfig;
 import io.keyward.store.CallRepository;
 import io.keyward.store.CallRow;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,26 +14,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes audit rows off the request thread: calls hand rows to a bounded queue and one writer
- * thread inserts them in batches, one transaction per batch. A full queue makes callers wait rather
- * than drop a row; a failed batch is retried, never discarded, while the writer runs.
+ * Writes audit rows off the request thread, losing none. Calls hand rows to a bounded queue; one
+ * writer thread inserts them in batches, one transaction per batch. When the database cannot take
+ * a batch, it and every row after it go to the spool on disk, in order, and are replayed in order
+ * once the database is back; a row already inserted is skipped by its unique request id, so a
+ * crash mid-replay duplicates nothing. While the spool is over its limit, {@link #accepting()} is
+ * false and the gateway refuses calls (fail closed): money never moves without an audit record.
  */
 public final class AuditWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AuditWriter.class);
-    static final int BATCH = 100;
-    private static final long RETRY_PAUSE_MS = 500;
+    private static final long RETRY_PAUSE_MS = 250;
 
     private final CallRepository calls;
+    private final AuditConfig config;
+    private final AuditSpool spool;
     private final BlockingQueue<CallRow> queue;
     private final Thread writer;
     private final Object progress = new Object();
     private volatile boolean running = true;
-    private long written;
+    private long handled;
     private long accepted;
 
-    public AuditWriter(CallRepository calls, int capacity) {
+    public AuditWriter(CallRepository calls, AuditConfig config) {
         this.calls = calls;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.config = config;
+        this.spool = new AuditSpool(config.spoolDir());
+        this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        if (!spool.isEmpty()) {
+            LOG.warn("Audit spool in {} holds rows from before; replaying them", config.spoolDir());
+        }
         this.writer = new Thread(this::run, "keyward-audit-writer");
         writer.setDaemon(true);
         writer.start();
@@ -50,67 +61,129 @@ public final class AuditWriter implements AutoCloseable {
         }
     }
 
-    /** Waits until every row queued so far is in the database. @return whether that happened in time */
+    /** False while the spool is over its limit and the config says to fail closed. */
+    public boolean accepting() {
+        return !config.failClosed() || spool.pendingBytes() < config.spoolMaxBytes();
+    }
+
+    /** Waits until every row queued so far is in the database (not just the spool). @return whether it happened in time */
     public boolean flush(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (progress) {
             long target = accepted;
-            while (written < target) {
+            while (handled < target || !spool.isEmpty()) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                TimeUnit.NANOSECONDS.timedWait(progress, left);
+                TimeUnit.NANOSECONDS.timedWait(progress, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
             }
         }
         return true;
     }
 
     private void run() {
-        List<CallRow> batch = new ArrayList<>(BATCH);
-        while (running || !queue.isEmpty() || !batch.isEmpty()) {
+        List<CallRow> batch = new ArrayList<>(config.batchSize());
+        while (running || !queue.isEmpty()) {
             try {
-                if (batch.isEmpty()) {
-                    CallRow first = queue.poll(200, TimeUnit.MILLISECONDS);
-                    if (first == null) {
-                        continue;
-                    }
+                CallRow first = queue.poll(RETRY_PAUSE_MS, TimeUnit.MILLISECONDS);
+                if (first != null) {
                     batch.add(first);
-                    queue.drainTo(batch, BATCH - 1);
+                    queue.drainTo(batch, config.batchSize() - 1);
                 }
-                calls.insertBatch(batch);
-                synchronized (progress) {
-                    written += batch.size();
-                    progress.notifyAll();
+                if (!batch.isEmpty()) {
+                    store(batch);
+                    done(batch.size());
+                    batch.clear();
                 }
-                batch.clear();
+                if (!spool.isEmpty() && !replay()) {
+                    pause();
+                }
             } catch (InterruptedException e) {
                 if (!running) {
                     break;
                 }
-            } catch (RuntimeException e) {
-                LOG.warn("Audit batch of {} rows not written yet ({}); retrying", batch.size(), e.getClass().getSimpleName());
-                if (!pause()) {
-                    break;
-                }
+            } catch (IOException e) {
+                // The disk failed too: keep the batch and try again; callers wait on the full queue meanwhile.
+                LOG.error("Audit spool in {} cannot be written ({}); retrying", config.spoolDir(), e.getClass().getSimpleName());
+                pause();
             }
         }
-        int left = batch.size() + queue.size();
-        if (left > 0) {
-            LOG.error("Audit writer stopped with {} rows unwritten", left);
+        if (!batch.isEmpty()) {
+            spoolOnExit(batch);
         }
     }
 
-    private boolean pause() {
+    /** Into the database, unless rows are already waiting in the spool (order first) or the database fails. */
+    private void store(List<CallRow> batch) throws IOException {
+        if (spool.isEmpty()) {
+            try {
+                calls.insertBatch(batch);
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("Audit database unavailable ({}); spooling to {}", e.getClass().getSimpleName(), config.spoolDir());
+            }
+        }
+        spool.append(batch);
+    }
+
+    /** Replays the spool in order. @return false when the database refused a batch */
+    private boolean replay() throws IOException {
+        while (true) {
+            AuditSpool.Chunk chunk = spool.next(config.batchSize());
+            if (chunk.rows().isEmpty()) {
+                spool.replayed(chunk.endOffset());
+                notifyProgress();
+                return true;
+            }
+            try {
+                calls.insertBatch(chunk.rows());
+            } catch (RuntimeException e) {
+                return false;
+            }
+            spool.replayed(chunk.endOffset());
+            notifyProgress();
+            if (spool.isEmpty()) {
+                LOG.info("Audit spool replayed into the database");
+                return true;
+            }
+            if (!queue.isEmpty()) {
+                // New rows keep their place behind the spool; take them in before replaying on.
+                return true;
+            }
+        }
+    }
+
+    private void done(int rows) {
+        synchronized (progress) {
+            handled += rows;
+            progress.notifyAll();
+        }
+    }
+
+    private void notifyProgress() {
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+    }
+
+    private void pause() {
         try {
             Thread.sleep(RETRY_PAUSE_MS);
-            return running;
         } catch (InterruptedException e) {
-            return false;
+            Thread.currentThread().interrupt();
         }
     }
 
-    /** Stops taking new work and drains what is queued, waiting at most ten seconds. */
+    private void spoolOnExit(List<CallRow> rows) {
+        try {
+            spool.append(rows);
+        } catch (IOException e) {
+            LOG.error("Audit writer stopped with {} rows it could not spool", rows.size());
+        }
+    }
+
+    /** Stops taking work: drains the queue into the database or, failing that, the spool (at most ten seconds). */
     @Override
     public void close() throws InterruptedException {
         running = false;
@@ -118,6 +191,11 @@ public final class AuditWriter implements AutoCloseable {
         if (writer.isAlive()) {
             writer.interrupt();
             writer.join(1_000);
+        }
+        List<CallRow> left = new ArrayList<>();
+        queue.drainTo(left);
+        if (!left.isEmpty()) {
+            spoolOnExit(left);
         }
     }
 }

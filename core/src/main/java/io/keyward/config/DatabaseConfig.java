@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * Where the store lives: a JDBC URL with a small pool of Keyward's own, or a container-managed
  * DataSource looked up by JNDI name (Tomcat's {@code java:comp/env/jdbc/keyward}).
  */
-public record DatabaseConfig(String url, String user, Secret password, int poolSize, boolean migrate, String jndiName) {
+public record DatabaseConfig(String url, String user, Secret password, int poolSize, boolean migrate, String jndiName,
+                             java.time.Duration connectTimeout) {
 
     public DatabaseConfig {
         if ((url == null) == (jndiName == null)) {
@@ -29,8 +30,10 @@ public record DatabaseConfig(String url, String user, Secret password, int poolS
                                    @JsonProperty("password_file") String passwordFile,
                                    @JsonProperty("pool_size") Integer poolSize,
                                    @JsonProperty("migrate") Boolean migrate,
-                                   @JsonProperty("jndi_name") String jndiName) {
+                                   @JsonProperty("jndi_name") String jndiName,
+                                   @JsonProperty("connect_timeout") String connectTimeout) {
         return new DatabaseConfig(url, user, Secret.fromValueOrFile("password", password, passwordFile, false),
-                poolSize == null ? 16 : poolSize, migrate == null || migrate, jndiName);
+                poolSize == null ? 16 : poolSize, migrate == null || migrate, jndiName,
+                ConfigValues.duration("connect_timeout", connectTimeout, java.time.Duration.ofSeconds(5)));
     }
 }

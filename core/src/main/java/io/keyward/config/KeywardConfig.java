@@ -16,7 +16,8 @@ import java.util.Map;
  */
 public record KeywardConfig(String mountPrefix, String nodeId, DatabaseConfig database, SecurityConfig security,
                             KeysConfig keys, LimitsConfig limits, ForwardConfig forward,
-                            SpendConfig spend, GuardsConfig guards, SecretsConfig secrets, Map<String, VendorConfig> vendors) {
+                            SpendConfig spend, GuardsConfig guards, SecretsConfig secrets, AuditConfig audit,
+                            Map<String, VendorConfig> vendors) {
 
     public KeywardConfig {
         vendors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vendors));
@@ -33,6 +34,7 @@ public record KeywardConfig(String mountPrefix, String nodeId, DatabaseConfig da
                                   @JsonProperty("spend") SpendConfig spend,
                                   @JsonProperty("guards") GuardsConfig guards,
                                   @JsonProperty("secrets") SecretsConfig secrets,
+                                  @JsonProperty("audit") AuditConfig audit,
                                   @JsonProperty("vendors") Map<String, VendorConfig> vendors) {
         required("database", database);
         required("security", security);
@@ -47,7 +49,8 @@ public record KeywardConfig(String mountPrefix, String nodeId, DatabaseConfig da
                         "is required (inline as ${ENV_VAR}, as secret_file, or stored in the database under secrets.master_key_id)");
             }
         });
-        return new KeywardConfig(prefix(mountPrefix), nodeId == null || nodeId.isBlank() ? hostName() : nodeId.strip(),
+        String node = nodeId == null || nodeId.isBlank() ? hostName() : nodeId.strip();
+        return new KeywardConfig(prefix(mountPrefix), node,
                 database, security,
                 keys == null ? KeysConfig.ofDefaults() : keys,
                 limits == null ? LimitsConfig.ofDefaults() : limits,
@@ -55,6 +58,7 @@ public record KeywardConfig(String mountPrefix, String nodeId, DatabaseConfig da
                 spend == null ? SpendConfig.ofDefaults() : spend,
                 guards == null ? GuardsConfig.ofDefaults() : guards,
                 secrets == null ? SecretsConfig.none() : secrets,
+                audit == null ? AuditConfig.ofDefaults(node) : audit.withSpoolDirFor(node),
                 vendors);
     }
 

@@ -31,7 +31,6 @@ public final class Keyward implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Keyward.class);
     /** ServletContext attribute under which the listener publishes the running instance. */
     public static final String CONTEXT_ATTRIBUTE = Keyward.class.getName();
-    private static final int AUDIT_QUEUE = 10_000;
 
     private final KeywardConfig config;
     private final Map<String, VendorProfile> vendors;
@@ -62,7 +61,7 @@ public final class Keyward implements AutoCloseable {
         this.redactor = new SecretRedactor(vendors.values().stream().map(VendorProfile::secret).filter(java.util.Objects::nonNull).toList());
         this.vendorSecrets = new VendorSecrets(vendors, store.vendorSecrets(), new SecretCipher(config.secrets()), redactor);
         this.forwarder = new Forwarder(config.forward(), redactor);
-        this.audit = new AuditWriter(store.calls(), AUDIT_QUEUE);
+        this.audit = new AuditWriter(store.calls(), config.audit());
         this.guards = new Guards(config.guards(), store.keys());
         this.spend = new Spend(store.spend(), config.spend());
     }

@@ -103,6 +103,10 @@ public final class KeywardFilter implements Filter {
 
     private void proxy(Route route, HttpServletRequest request, HttpServletResponse response, AuditEvent event)
             throws IOException {
+        if (!keyward.audit().accepting()) {
+            throw new Refusal(Code.ERROR_UNAVAILABLE, 503, "the audit trail cannot be written now; calls are refused until it can",
+                    "audit.spool_full");
+        }
         VaultKey key = keyward.authenticator().authenticate(Collections.list(request.getHeaders("Authorization")));
         event.key(key);
         budgetHeaders(response, keyward.spend().budget(key));

@@ -56,7 +56,9 @@ public final class Store implements AutoCloseable {
             hikari.setPassword(config.password().reveal());
         }
         hikari.setMaximumPoolSize(config.poolSize());
-        hikari.setConnectionTimeout(5_000);
+        // How long a call waits for a connection before it fails closed (503): short, so an outage
+        // refuses calls quickly instead of holding threads.
+        hikari.setConnectionTimeout(Math.max(250, config.connectTimeout().toMillis()));
         // Fail start with a clear error rather than on the first call when the database is unreachable.
         hikari.setInitializationFailTimeout(10_000);
         HikariDataSource pool = new HikariDataSource(hikari);

@@ -38,7 +38,9 @@ public final class TestGateway implements AutoCloseable {
 
     /** @param extraYaml top-level config sections to add (spend:, guards:, limits: ...) */
     public static TestGateway start(String jdbcUrl, String vendorBaseUrl, String extraYaml) throws Exception {
-        KeywardConfig config = new ConfigLoader(Map.of("TEST_JDBC_URL", jdbcUrl)::get).parse(yaml(vendorBaseUrl) + extraYaml);
+        String audit = extraYaml.contains("audit:") ? ""
+                : "audit:\n  spool_dir: " + java.nio.file.Files.createTempDirectory("keyward-spool") + "\n";
+        KeywardConfig config = new ConfigLoader(Map.of("TEST_JDBC_URL", jdbcUrl)::get).parse(yaml(vendorBaseUrl) + extraYaml + audit);
         Keyward keyward = Keyward.start(config);
         Server server = new Server();
         // Let ambiguous URIs through to Keyward, which refuses every one of them with its JSON error and
@@ -65,6 +67,7 @@ public final class TestGateway implements AutoCloseable {
                 database:
                   url: ${TEST_JDBC_URL}
                   pool_size: 8
+                  connect_timeout: 1s
                 security:
                   key_pepper: %s
                   admin_token_sha256: %s

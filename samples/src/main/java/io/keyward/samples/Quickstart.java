@@ -81,6 +81,7 @@ public final class Quickstart implements AutoCloseable {
                 adminTokenSource = "the file " + data.resolve("admin-token");
             }
             vars.put("KEYWARD_QS_ADMIN_TOKEN_SHA256", sha256Hex(adminToken));
+            vars.put("KEYWARD_QS_SPOOL_DIR", data.resolve("audit-spool").toString());
             vars.put("KEYWARD_QS_KEY_PEPPER", env.getOrDefault("KEYWARD_KEY_PEPPER", LocalSecrets.readOrCreate(data.resolve("key-pepper"), "")));
 
             String configText = configText(env);

@@ -1,0 +1,158 @@
+package io.keyward.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keyward.json.Json;
+import io.keyward.store.CallRow;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Audit rows the database could not take yet: an append-only file of JSON lines, forced to disk
+ * after every append, and a second file holding how far replay has got, forced after every
+ * replayed batch. A crash between inserting a batch and recording it makes that one batch replay
+ * again, which the unique request id turns into a no-op: each row lands exactly once.
+ */
+final class AuditSpool {
+    private final Path rows;
+    private final Path offset;
+
+    AuditSpool(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the audit spool folder " + dir, e);
+        }
+        this.rows = dir.resolve("calls.spool");
+        this.offset = dir.resolve("calls.spool.offset");
+    }
+
+    synchronized void append(List<CallRow> batch) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (CallRow row : batch) {
+            lines.append(Json.text(toJson(row))).append('\n');
+        }
+        try (FileChannel ch = FileChannel.open(rows, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+            ch.write(ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)));
+            ch.force(true);
+        }
+    }
+
+    /** Bytes not yet replayed. */
+    synchronized long pendingBytes() {
+        try {
+            return Files.exists(rows) ? Files.size(rows) - replayedUpTo() : 0;
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    boolean isEmpty() {
+        return pendingBytes() <= 0;
+    }
+
+    /** The next rows to replay, at most {@code max}, and the offset just past them. */
+    synchronized Chunk next(int max) throws IOException {
+        long from = replayedUpTo();
+        List<CallRow> out = new ArrayList<>();
+        long position = from;
+        try (FileChannel ch = FileChannel.open(rows, StandardOpenOption.READ)) {
+            ch.position(from);
+            BufferedReader reader = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            String line;
+            while (out.size() < max && (line = reader.readLine()) != null) {
+                position += line.getBytes(StandardCharsets.UTF_8).length + 1;
+                if (!line.isBlank()) {
+                    out.add(fromJson(Json.MAPPER.readTree(line)));
+                }
+            }
+        }
+        return new Chunk(out, position);
+    }
+
+    record Chunk(List<CallRow> rows, long endOffset) {
+    }
+
+    /** Records that everything before {@code endOffset} is in the database; empties the spool once all of it is. */
+    synchronized void replayed(long endOffset) throws IOException {
+        if (endOffset >= Files.size(rows)) {
+            Files.delete(rows);
+            Files.deleteIfExists(offset);
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(offset, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(ByteBuffer.wrap(Long.toString(endOffset).getBytes(StandardCharsets.US_ASCII)));
+            ch.force(true);
+        }
+    }
+
+    private long replayedUpTo() throws IOException {
+        return Files.exists(offset) ? Long.parseLong(Files.readString(offset, StandardCharsets.US_ASCII).strip()) : 0;
+    }
+
+    private static ObjectNode toJson(CallRow r) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("ts", r.ts().toString());
+        o.put("request_id", r.requestId());
+        o.put("key_id", r.keyId());
+        o.put("agent_name", r.agentName());
+        o.put("agent_run_id", r.agentRunId());
+        o.put("vendor", r.vendor());
+        o.put("method", r.method());
+        o.put("operation", r.operation());
+        o.put("path_template", r.pathTemplate());
+        o.put("path", r.path());
+        o.put("policy_check_result", r.policyCheckResult());
+        o.put("rule", r.rule());
+        o.put("reason", r.reason());
+        o.put("estimated_usd", r.estimatedUsd() == null ? null : r.estimatedUsd().toPlainString());
+        o.put("amount_usd", r.amountUsd() == null ? null : r.amountUsd().toPlainString());
+        o.put("upstream_status", r.upstreamStatus());
+        o.put("upstream_request_id", r.upstreamRequestId());
+        o.put("idempotency_key", r.idempotencyKey());
+        o.put("latency_us", r.latencyUs());
+        o.put("upstream_latency_us", r.upstreamLatencyUs());
+        o.put("node_id", r.nodeId());
+        o.put("metadata", r.metadata());
+        return o;
+    }
+
+    private static CallRow fromJson(JsonNode o) {
+        return new CallRow(null, Instant.parse(o.get("ts").asText()), text(o, "request_id"), text(o, "key_id"),
+                text(o, "agent_name"), text(o, "agent_run_id"), text(o, "vendor"), text(o, "method"), text(o, "operation"),
+                text(o, "path_template"), text(o, "path"), text(o, "policy_check_result"), text(o, "rule"), text(o, "reason"),
+                decimal(o, "estimated_usd"), decimal(o, "amount_usd"),
+                o.path("upstream_status").isNull() || o.path("upstream_status").isMissingNode() ? null : o.get("upstream_status").asInt(),
+                text(o, "upstream_request_id"), text(o, "idempotency_key"), number(o, "latency_us"), number(o, "upstream_latency_us"),
+                text(o, "node_id"), text(o, "metadata"));
+    }
+
+    private static String text(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static BigDecimal decimal(JsonNode o, String field) {
+        String t = text(o, field);
+        return t == null ? null : new BigDecimal(t);
+    }
+
+    private static Long number(JsonNode o, String field) {
+        JsonNode v = o.get(field);
+        return v == null || v.isNull() ? null : v.asLong();
+    }
+}
