@@ -17,8 +17,11 @@ public final class CallRepository {
         if (rows.isEmpty()) {
             return;
         }
-        try (SqlSession s = sessions.openSession(false)) {
-            s.getMapper(CallMapper.class).insertBatch(rows);
+        try (SqlSession s = sessions.openSession(org.apache.ibatis.session.ExecutorType.BATCH, false)) {
+            CallMapper mapper = s.getMapper(CallMapper.class);
+            for (CallRow row : rows) {
+                mapper.insertOne(row);
+            }
             s.commit();
         }
     }
