@@ -67,6 +67,23 @@ class AuditWriterTest {
     }
 
     @Test
+    void aTornLastLineFromAnInterruptedAppendIsSkippedAndTheRestReplays(@TempDir Path spool) throws Exception {
+        AuditSpool file = new AuditSpool(spool);
+        file.append(java.util.List.of(row(1), row(2)));
+        java.nio.file.Files.writeString(spool.resolve("calls.spool"), "{\"ts\":\"2026-11-2", java.nio.file.StandardOpenOption.APPEND);
+        try (Store store = Store.open(TestDatabase.freshPool(), true)) {
+            AuditWriter writer = new AuditWriter(store.calls(), new AuditConfig(spool, 1 << 20, true, 10, 100));
+            assertTrue(writer.flush(Duration.ofSeconds(10)), "the spool empties past the torn line");
+            writer.close();
+            try (Connection c = store.dataSource().getConnection();
+                 ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM calls")) {
+                rs.next();
+                assertEquals(2, rs.getInt(1));
+            }
+        }
+    }
+
+    @Test
     void aWriterConfiguredToFailOpenKeepsAcceptingOverTheLimit(@TempDir Path spool) throws Exception {
         String db = TestDatabase.fresh();
         try (TcpRelay relay = TcpRelay.inFrontOf(db)) {
