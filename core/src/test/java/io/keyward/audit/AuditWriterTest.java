@@ -29,15 +29,19 @@ class AuditWriterTest {
                 1234L, 567L, "node-a", "{\"agent_name\":\"agent\"}");
     }
 
+    /** A pool through the relay that gives up on a connection quickly, so an outage shows at once. */
+    private static com.zaxxer.hikari.HikariDataSource quickFailingPool(String jdbcUrl) {
+        com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
+        pool.setJdbcUrl(jdbcUrl);
+        pool.setConnectionTimeout(300);
+        return new com.zaxxer.hikari.HikariDataSource(pool);
+    }
+
     @Test
     void overTheSpoolLimitCallsAreRefusedUntilTheSpoolDrains(@TempDir Path spool) throws Exception {
         String db = TestDatabase.fresh();
-        try (TcpRelay relay = TcpRelay.inFrontOf(db)) {
-            com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
-            pool.setJdbcUrl(relay.relayed(db));
-            pool.setConnectionTimeout(300);
-            try (com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource(pool);
-                 Store store = Store.open(ds, true)) {
+        try (TcpRelay relay = TcpRelay.inFrontOf(db); com.zaxxer.hikari.HikariDataSource ds = quickFailingPool(relay.relayed(db))) {
+            try (Store store = Store.open(ds, true)) {
                 AuditWriter writer = new AuditWriter(store.calls(), new AuditConfig(spool, 2048, true, 10, 100));
                 assertTrue(writer.accepting());
                 relay.cut();
@@ -86,12 +90,8 @@ class AuditWriterTest {
     @Test
     void aWriterConfiguredToFailOpenKeepsAcceptingOverTheLimit(@TempDir Path spool) throws Exception {
         String db = TestDatabase.fresh();
-        try (TcpRelay relay = TcpRelay.inFrontOf(db)) {
-            com.zaxxer.hikari.HikariConfig pool = new com.zaxxer.hikari.HikariConfig();
-            pool.setJdbcUrl(relay.relayed(db));
-            pool.setConnectionTimeout(300);
-            try (com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource(pool);
-                 Store store = Store.open(ds, true)) {
+        try (TcpRelay relay = TcpRelay.inFrontOf(db); com.zaxxer.hikari.HikariDataSource ds = quickFailingPool(relay.relayed(db))) {
+            try (Store store = Store.open(ds, true)) {
                 AuditWriter writer = new AuditWriter(store.calls(), new AuditConfig(spool, 2048, false, 10, 100));
                 relay.cut();
                 for (int i = 0; i < 30; i++) {
