@@ -26,6 +26,31 @@ CREATE TABLE IF NOT EXISTS admin_events (
   KEY ix_admin_events_target (scope, target, ts)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
+-- Holds p_amount on one run or agent budget row (the caller owns the transaction):
+-- p_outcome is held | over | no_ledger_row. The same conditional UPDATE as the key's, without
+-- the key checks; tried once more when the row appeared between a miss and the existence check.
+DELIMITER $$
+CREATE OR REPLACE PROCEDURE keyward_hold(IN p_scope VARCHAR(8), IN p_scope_id VARCHAR(160), IN p_day DATE,
+                                         IN p_amount DECIMAL(18,6), OUT p_outcome VARCHAR(16))
+BEGIN
+  DECLARE v_rows INT DEFAULT 0;
+  UPDATE spend_ledger SET reserved_usd = reserved_usd + p_amount, version = version + 1, updated_at = UTC_TIMESTAMP(6)
+   WHERE scope = p_scope AND scope_id = p_scope_id AND day = p_day AND spent_usd + reserved_usd + p_amount <= cap_usd;
+  SET v_rows = ROW_COUNT();
+  IF v_rows = 0 THEN
+    IF NOT EXISTS (SELECT 1 FROM spend_ledger WHERE scope = p_scope AND scope_id = p_scope_id AND day = p_day) THEN
+      SET p_outcome = 'no_ledger_row';
+    ELSE
+      UPDATE spend_ledger SET reserved_usd = reserved_usd + p_amount, version = version + 1, updated_at = UTC_TIMESTAMP(6)
+       WHERE scope = p_scope AND scope_id = p_scope_id AND day = p_day AND spent_usd + reserved_usd + p_amount <= cap_usd;
+      SET p_outcome = IF(ROW_COUNT() = 0, 'over', 'held');
+    END IF;
+  ELSE
+    SET p_outcome = 'held';
+  END IF;
+END$$
+DELIMITER ;
+
 -- Reserves p_amount against every budget of the call in one round trip, all or nothing.
 -- Each budget is one conditional UPDATE (spent + reserved + amount <= cap) whose row count decides;
 -- the key's own row also requires the key to be unrevoked and unexpired by the database clock, so a
@@ -44,6 +69,7 @@ proc: BEGIN
   DECLARE v_now DATETIME(6) DEFAULT UTC_TIMESTAMP(6);
   DECLARE v_day DATE DEFAULT UTC_DATE();
   DECLARE v_rows INT DEFAULT 0;
+  DECLARE v_held VARCHAR(16);
   -- One budget and no Idempotency-Key is the common case: its single UPDATE needs no transaction of
   -- its own and commits alone. Several statements that must hold together run in one transaction.
   DECLARE v_txn BOOLEAN DEFAULT p_idempotency_key IS NOT NULL OR p_run_cap IS NOT NULL OR p_agent_cap IS NOT NULL;
@@ -104,43 +130,19 @@ proc: BEGIN
   END IF;
 
   IF p_run_cap IS NOT NULL THEN
-    UPDATE spend_ledger SET reserved_usd = reserved_usd + p_amount, version = version + 1, updated_at = v_now
-     WHERE scope = 'run' AND scope_id = p_run_id AND day = '1970-01-01' AND spent_usd + reserved_usd + p_amount <= cap_usd;
-    SET v_rows = ROW_COUNT();
-    IF v_rows = 0 THEN
-      IF NOT EXISTS (SELECT 1 FROM spend_ledger WHERE scope = 'run' AND scope_id = p_run_id AND day = '1970-01-01') THEN
-        ROLLBACK;
-        SELECT 'no_ledger_row' AS outcome, v_day AS day;
-        LEAVE proc;
-      END IF;
-      UPDATE spend_ledger SET reserved_usd = reserved_usd + p_amount, version = version + 1, updated_at = v_now
-       WHERE scope = 'run' AND scope_id = p_run_id AND day = '1970-01-01' AND spent_usd + reserved_usd + p_amount <= cap_usd;
-      SET v_rows = ROW_COUNT();
-    END IF;
-    IF v_rows = 0 THEN
+    CALL keyward_hold('run', p_run_id, '1970-01-01', p_amount, v_held);
+    IF v_held <> 'held' THEN
       ROLLBACK;
-      SELECT 'over_run_cap' AS outcome, v_day AS day;
+      SELECT IF(v_held = 'over', 'over_run_cap', v_held) AS outcome, v_day AS day;
       LEAVE proc;
     END IF;
   END IF;
 
   IF p_agent_cap IS NOT NULL THEN
-    UPDATE spend_ledger SET reserved_usd = reserved_usd + p_amount, version = version + 1, updated_at = v_now
-     WHERE scope = 'agent' AND scope_id = p_agent AND day = v_day AND spent_usd + reserved_usd + p_amount <= cap_usd;
-    SET v_rows = ROW_COUNT();
-    IF v_rows = 0 THEN
-      IF NOT EXISTS (SELECT 1 FROM spend_ledger WHERE scope = 'agent' AND scope_id = p_agent AND day = v_day) THEN
-        ROLLBACK;
-        SELECT 'no_ledger_row' AS outcome, v_day AS day;
-        LEAVE proc;
-      END IF;
-      UPDATE spend_ledger SET reserved_usd = reserved_usd + p_amount, version = version + 1, updated_at = v_now
-       WHERE scope = 'agent' AND scope_id = p_agent AND day = v_day AND spent_usd + reserved_usd + p_amount <= cap_usd;
-      SET v_rows = ROW_COUNT();
-    END IF;
-    IF v_rows = 0 THEN
+    CALL keyward_hold('agent', p_agent, v_day, p_amount, v_held);
+    IF v_held <> 'held' THEN
       ROLLBACK;
-      SELECT 'over_agent_cap' AS outcome, v_day AS day;
+      SELECT IF(v_held = 'over', 'over_agent_cap', v_held) AS outcome, v_day AS day;
       LEAVE proc;
     END IF;
   END IF;
