@@ -47,16 +47,30 @@ public final class ConfigLoader {
     }
 
     public KeywardConfig load(Path file) {
+        return load(file, Map.of());
+    }
+
+    /**
+     * Reads the file, then sets each override (a dotted key such as {@code database.url}, a string
+     * value) over what the file says. Containers pass their own settings this way: a Jetty
+     * {@code start.d/keyward.ini} or a Tomcat context {@code <Parameter>}. Overrides are checked like
+     * the file's own keys, so a misspelt one stops startup naming it.
+     */
+    public KeywardConfig load(Path file, Map<String, String> overrides) {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ConfigException("config", "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
         }
-        return parse(text);
+        return parse(text, overrides);
     }
 
     public KeywardConfig parse(String yamlText) {
+        return parse(yamlText, Map.of());
+    }
+
+    public KeywardConfig parse(String yamlText, Map<String, String> overrides) {
         JsonNode tree;
         try {
             tree = yaml.readTree(yamlText);
@@ -68,6 +82,7 @@ public final class ConfigLoader {
             throw new ConfigException("config", "must be a YAML mapping");
         }
         substitute(tree, "");
+        overrides.forEach((key, value) -> override((ObjectNode) tree, key, value));
         checkKnownKeys(tree, KeywardConfig.class, "");
         try {
             return yaml.treeToValue(tree, KeywardConfig.class);
@@ -115,6 +130,27 @@ public final class ConfigLoader {
             }
             checkKnownKeys(field.getValue(), known.get(field.getKey()), childPath);
         }
+    }
+
+    private static void override(ObjectNode root, String dottedKey, String value) {
+        String[] parts = dottedKey.split("\\.", -1);
+        ObjectNode node = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            if (parts[i].isEmpty()) {
+                throw new ConfigException(dottedKey, "is not a valid key");
+            }
+            JsonNode child = node.get(parts[i]);
+            if (child == null || child.isNull()) {
+                child = node.putObject(parts[i]);
+            } else if (!child.isObject()) {
+                throw new ConfigException(dottedKey, "cannot be set: " + parts[i] + " is not a mapping");
+            }
+            node = (ObjectNode) child;
+        }
+        if (parts[parts.length - 1].isEmpty()) {
+            throw new ConfigException(dottedKey, "is not a valid key");
+        }
+        node.put(parts[parts.length - 1], value);
     }
 
     private static String join(String path, String key) {

@@ -6,18 +6,25 @@ import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts Keyward when its web app starts and stops it with the web app. The config file is found,
  * first match wins, at: the context init-param {@code keyward.config}, the system property
- * {@code keyward.config}, the environment variable {@code KEYWARD_CONFIG}. A bad config fails the
- * web app's start with a message naming the key.
+ * {@code keyward.config}, the environment variable {@code KEYWARD_CONFIG}. Every other non-blank
+ * context init-param named {@code keyward.<key>} sets that config key over the file's value (for
+ * instance {@code keyward.database.url}): this is how a Jetty {@code start.d/keyward.ini} or a Tomcat
+ * context {@code <Parameter>} reaches the config. A bad config fails the web app's start with a
+ * message naming the key.
  */
 public final class KeywardContextListener implements ServletContextListener {
     private static final Logger LOG = LoggerFactory.getLogger(KeywardContextListener.class);
     public static final String CONFIG_PARAM = "keyward.config";
+    private static final String PREFIX = "keyward.";
 
     @Override
     public void contextInitialized(ServletContextEvent sce) {
@@ -27,7 +34,7 @@ public final class KeywardContextListener implements ServletContextListener {
             throw new IllegalStateException("Keyward has no config: set the context parameter or system property "
                     + CONFIG_PARAM + ", or the environment variable KEYWARD_CONFIG");
         }
-        KeywardConfig config = ConfigLoader.fromEnvironment().load(Path.of(location));
+        KeywardConfig config = ConfigLoader.fromEnvironment().load(Path.of(location), overrides(context));
         try {
             context.setAttribute(Keyward.CONTEXT_ATTRIBUTE, Keyward.start(config));
         } catch (java.sql.SQLException e) {
@@ -45,6 +52,17 @@ public final class KeywardContextListener implements ServletContextListener {
                 LOG.warn("Keyward did not stop cleanly: {}", e.getClass().getName());
             }
         }
+    }
+
+    private static Map<String, String> overrides(ServletContext context) {
+        Map<String, String> overrides = new TreeMap<>();
+        for (String name : Collections.list(context.getInitParameterNames())) {
+            String value = context.getInitParameter(name);
+            if (name.startsWith(PREFIX) && !name.equals(CONFIG_PARAM) && value != null && !value.isBlank()) {
+                overrides.put(name.substring(PREFIX.length()), value);
+            }
+        }
+        return overrides;
     }
 
     private static String configLocation(ServletContext context) {

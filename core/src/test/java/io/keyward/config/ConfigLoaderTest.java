@@ -122,4 +122,25 @@ class ConfigLoaderTest {
         ConfigException sid = assertThrows(ConfigException.class, () -> VendorProfiles.fromConfig(twilio.vendors()));
         assertTrue(sid.getMessage().startsWith("vendors.twilio.account_sid: is required"), sid.getMessage());
     }
+
+    @Test
+    void containerOverridesReplaceFileValuesAndAreCheckedLikeFileKeys() {
+        KeywardConfig config = loader.parse(VALID, Map.of(
+                "database.url", "jdbc:mariadb://db.internal:3307/kw", "database.password", "from-ini-456"));
+        assertEquals("jdbc:mariadb://db.internal:3307/kw", config.database().url());
+        assertEquals("from-ini-456", config.database().password().reveal());
+        assertEquals("keyward", config.database().user(), "keys not overridden keep the file's value");
+
+        KeywardConfig noDatabaseInFile = loader.parse(VALID.replaceAll("(?s)database:.*?security:", "security:"),
+                Map.of("database.url", "jdbc:mariadb://127.0.0.1/kw", "database.user", "u"));
+        assertEquals("u", noDatabaseInFile.database().user(), "an override creates the section the file leaves out");
+
+        ConfigException typo = assertThrows(ConfigException.class,
+                () -> loader.parse(VALID, Map.of("database.pasword", "x-secret-x")));
+        assertTrue(typo.getMessage().startsWith("database.pasword: unknown key"), typo.getMessage());
+        assertFalse(typo.getMessage().contains("x-secret-x"));
+        ConfigException notMapping = assertThrows(ConfigException.class,
+                () -> loader.parse(VALID, Map.of("database.url.host", "h")));
+        assertTrue(notMapping.getMessage().startsWith("database.url.host: cannot be set"), notMapping.getMessage());
+    }
 }

@@ -41,6 +41,27 @@ public final class TestDatabase {
         return m.group(1) + name + (m.group(3) == null ? "" : m.group(3));
     }
 
+    /** A JDBC URL split the way containers take it: the URL without the query, the user, the password. */
+    public record Login(String url, String user, String password) {
+        public static Login of(String jdbcUrl) {
+            int query = jdbcUrl.indexOf('?');
+            String user = "";
+            String password = "";
+            if (query >= 0) {
+                for (String pair : jdbcUrl.substring(query + 1).split("&")) {
+                    String[] kv = pair.split("=", 2);
+                    String value = kv.length == 2 ? java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8) : "";
+                    if (kv[0].equals("user")) {
+                        user = value;
+                    } else if (kv[0].equals("password")) {
+                        password = value;
+                    }
+                }
+            }
+            return new Login(query >= 0 ? jdbcUrl.substring(0, query) : jdbcUrl, user, password);
+        }
+    }
+
     /** A small pool on a fresh database, for tests that talk to the store directly. */
     public static MariaDbPoolDataSource freshPool() throws SQLException {
         String url = fresh();

@@ -1,0 +1,118 @@
+package io.keyward.testing.dist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import io.keyward.testing.AdminClient;
+import io.keyward.testing.FakeVendor;
+import io.keyward.testing.TestSecrets;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The full flow every distribution test drives against Keyward installed in a stock server: a key
+ * issued over the admin API, an allowed call that reaches the fake vendor with the real secret and
+ * not the vault key, a refused call that reaches nothing, both calls' audit rows in MariaDB, and
+ * the server's unrelated web app still answering without seeing Keyward's classes.
+ */
+public final class InstalledGateway {
+    /** The environment the shipped config templates read: secrets, and the fake vendor's address. */
+    public static java.util.Map<String, String> templateEnvironment(FakeVendor vendor) {
+        return java.util.Map.of(
+                "KEYWARD_KEY_PEPPER", TestSecrets.PEPPER,
+                "KEYWARD_ADMIN_TOKEN_SHA256", TestSecrets.sha256Hex(TestSecrets.ADMIN_TOKEN),
+                "STRIPE_SECRET_KEY", TestSecrets.STRIPE,
+                "KEYWARD_STRIPE_BASE_URL", vendor.baseUrl());
+    }
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final String serverBase;
+    private final String gateway;
+
+    /** @param serverBase {@code http://127.0.0.1:port}; Keyward is expected at {@code /keyward}. */
+    public InstalledGateway(String serverBase) {
+        this.serverBase = serverBase;
+        this.gateway = serverBase + "/keyward";
+    }
+
+    public void drivesTheFullFlow(FakeVendor vendor, String jdbcUrl) throws Exception {
+        vendor.server().stubFor(WireMock.get(WireMock.urlPathMatching("/v1/customers/.*"))
+                .willReturn(WireMock.okJson("{\"id\":\"cus_dist\",\"object\":\"customer\"}")));
+        AdminClient admin = new AdminClient(gateway, TestSecrets.ADMIN_TOKEN);
+        assertEquals(200, admin.get("/health").status());
+        assertEquals(401, new AdminClient(gateway, "not-the-token").get("/keys").status());
+        String run = "run_dist_" + System.nanoTime();
+        String key = admin.issue("stripe", "dist-agent", "\"agent_run_id\":\"" + run + "\","
+                + "\"policy\":{\"allow\":[{\"operation\":\"customers.retrieve\"}]}").get("key").asText();
+
+        HttpResponse<String> allowed = send(HttpRequest.newBuilder(URI.create(gateway + "/stripe/v1/customers/cus_dist"))
+                .header("Authorization", "Bearer " + key).GET());
+        assertEquals(200, allowed.statusCode(), allowed.body());
+        assertTrue(allowed.body().contains("cus_dist"), allowed.body());
+        List<LoggedRequest> received = vendor.received();
+        assertEquals(1, received.size());
+        assertEquals("Bearer " + TestSecrets.STRIPE, received.get(0).getHeader("Authorization"), "the real secret arrives");
+        assertEquals("/v1/customers/cus_dist", received.get(0).getUrl());
+        assertFalse(received.get(0).toString().contains(key.substring(3, 19)), "the vault key never reaches the vendor");
+
+        HttpResponse<String> refused = send(HttpRequest.newBuilder(URI.create(gateway + "/stripe/v1/refunds"))
+                .header("Authorization", "Bearer " + key).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("charge=ch_1&amount=500")));
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("\"code\":\"denied_operation\""), refused.body());
+        assertEquals(1, vendor.received().size(), "a refused call reaches nothing");
+
+        assertEquals(List.of("allowed", "denied_operation"), auditResults(jdbcUrl, run));
+    }
+
+    /** The unrelated web app answers, and cannot load the classes named {@code hidden}. */
+    public void probeAppAnswersWithout(List<String> hidden) throws IOException, InterruptedException {
+        HttpResponse<String> probe = send(HttpRequest.newBuilder(URI.create(serverBase + "/probe/")).GET());
+        assertEquals(200, probe.statusCode(), probe.body());
+        assertTrue(probe.body().startsWith("probe ok\n"), probe.body());
+        assertTrue(probe.body().contains("jakarta.servlet.Filter=visible\n"), "the probe can see: " + probe.body());
+        for (String name : hidden) {
+            assertTrue(probe.body().contains(name + "=hidden\n"), name + " must be hidden from other web apps:\n" + probe.body());
+        }
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The run's audit rows, oldest first; waits for the audit writer, which is off the request path. */
+    private static List<String> auditResults(String jdbcUrl, String run) throws SQLException, InterruptedException {
+        List<String> results = new ArrayList<>();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            results.clear();
+            try (Connection c = DriverManager.getConnection(jdbcUrl);
+                 PreparedStatement st = c.prepareStatement(
+                         "SELECT policy_check_result FROM calls WHERE agent_run_id = ? ORDER BY ts, id")) {
+                st.setString(1, run);
+                try (ResultSet rs = st.executeQuery()) {
+                    while (rs.next()) {
+                        results.add(rs.getString(1));
+                    }
+                }
+            }
+            if (results.size() >= 2) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        return results;
+    }
+}
