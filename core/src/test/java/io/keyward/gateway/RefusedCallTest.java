@@ -105,6 +105,10 @@ class RefusedCallTest {
         assertEquals(code, error.get("code").asText());
         assertFalse(error.get("message").asText().isBlank());
         assertEquals(reply.header("X-Keyward-Request-Id"), error.get("request_id").asText());
+        JsonNode root = JSON.readTree(reply.body());
+        assertEquals(code + ": " + error.get("message").asText(), root.get("message").asText(), "where twilio-java and resend-java look");
+        assertEquals(code, root.get("name").asText());
+        assertEquals(reply.status(), root.get("status").asInt());
 
         assertEquals(0, gw.vendor().received().size(), "a refused call must never reach the vendor");
         String everything = reply.everything();
