@@ -87,7 +87,9 @@ public final class AuditEvent {
     public void settled(Settlement settlement) {
         this.amountUsd = settlement.spentUsd();
         if (settlement.note() != null) {
-            this.reason = settlement.note();
+            // Keep a broken-off answer on record next to what it meant for the money.
+            this.reason = this.reason == null || forwarded == null || forwarded.complete()
+                    ? settlement.note() : this.reason + "; " + settlement.note();
         }
     }
 

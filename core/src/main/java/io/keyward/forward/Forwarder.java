@@ -25,11 +25,13 @@ import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.apache.hc.core5.util.Timeout;
@@ -41,15 +43,37 @@ import org.apache.hc.core5.util.Timeout;
  * answers so the masking can see every byte; one that compresses anyway is decoded on the way.
  *
  * <p>The upstream host always comes from the route's configured base, never from the agent's
- * request; the client neither retries nor follows redirects, since either could repeat or divert a
- * money-moving call.
+ * request. The client follows no redirects (that could divert a money-moving call) and retries only
+ * where a repeat cannot move money twice: once, a GET, or a Stripe POST carrying an Idempotency-Key,
+ * whose request did not get through (refused, reset, or closed without an answer). Each vendor has
+ * a bulkhead and a circuit breaker ({@link VendorCircuits}) and each operation its response timeout.
  */
 public final class Forwarder implements AutoCloseable {
     /** Enough of a vendor's answer to read the amount it states; bodies are streamed, never held whole. */
     private static final int COPY_LIMIT = 64 * 1024;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Forwarder.class);
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient client;
     private final SecretRedactor redactor;
+    private final ForwardConfig config;
+    private final RequestConfig requestDefaults;
+    private final VendorCircuits circuits;
+
+    /** Refuses a response timeout named for a vendor or operation Keyward does not serve. */
+    public static void checkConfig(ForwardConfig config, java.util.Map<String, io.keyward.vendor.VendorProfile> vendors) {
+        config.responseTimeouts().forEach((vendor, ops) -> {
+            io.keyward.vendor.VendorProfile profile = vendors.get(vendor);
+            if (profile == null) {
+                throw new io.keyward.config.ConfigException("forward.response_timeouts." + vendor, "is not a configured vendor");
+            }
+            for (String op : ops.keySet()) {
+                if (profile.catalog().named(op).isEmpty()) {
+                    throw new io.keyward.config.ConfigException("forward.response_timeouts." + vendor + "." + op,
+                            "is not an operation of " + vendor);
+                }
+            }
+        });
+    }
 
     public Forwarder(ForwardConfig config, SecretRedactor redactor) {
         for (String logger : List.of("org.apache.hc.client5.http.headers", "org.apache.hc.client5.http.wire")) {
@@ -60,6 +84,8 @@ public final class Forwarder implements AutoCloseable {
             }
         }
         this.redactor = redactor;
+        this.config = config;
+        this.circuits = new VendorCircuits(config);
         pool = PoolingHttpClientConnectionManagerBuilder.create()
                 .setMaxConnTotal(config.maxConnections())
                 .setMaxConnPerRoute(config.maxConnections())
@@ -68,13 +94,14 @@ public final class Forwarder implements AutoCloseable {
                         .setSocketTimeout(Timeout.of(config.responseTimeout()))
                         .build())
                 .build();
+        requestDefaults = RequestConfig.custom()
+                .setResponseTimeout(Timeout.of(config.responseTimeout()))
+                .setConnectionRequestTimeout(Timeout.of(config.connectTimeout()))
+                .setRedirectsEnabled(false)
+                .build();
         client = HttpClients.custom()
                 .setConnectionManager(pool)
-                .setDefaultRequestConfig(RequestConfig.custom()
-                        .setResponseTimeout(Timeout.of(config.responseTimeout()))
-                        .setConnectionRequestTimeout(Timeout.of(config.connectTimeout()))
-                        .setRedirectsEnabled(false)
-                        .build())
+                .setDefaultRequestConfig(requestDefaults)
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
                 .disableContentCompression()
@@ -92,25 +119,65 @@ public final class Forwarder implements AutoCloseable {
      */
     public ForwardResult forward(Route route, CallRequest call, UpstreamCredential credential, HttpServletResponse agent,
                                  boolean copyBody) {
-        ClassicHttpRequest proxyToServerRequest = proxyToServerRequest(route, call, credential);
+        String vendor = route.vendor().name();
+        HttpClientContext context = HttpClientContext.create();
+        context.setRequestConfig(RequestConfig.copy(requestDefaults)
+                .setResponseTimeout(Timeout.of(config.responseTimeout(vendor, operationName(call)))).build());
+        try (VendorCircuits.Admission admission = circuits.admit(vendor)) {
+            long start = System.nanoTime();
+            ClassicHttpResponse serverToProxyResponse = send(route, call, credential, context, admission);
+            admission.answered(serverToProxyResponse.getCode());
+            try (serverToProxyResponse) {
+                String upstreamRequestId = header(serverToProxyResponse, route.vendor().requestIdHeader());
+                BodyCopy copy = copyBody ? new BodyCopy(COPY_LIMIT) : null;
+                boolean complete = proxyToClientResponse(serverToProxyResponse, agent, copy);
+                byte[] copied = copy == null ? new byte[0] : copy.bytes();
+                return new ForwardResult(serverToProxyResponse.getCode(), redactNullable(upstreamRequestId), micros(start), complete, copied);
+            } catch (IOException e) {
+                // Closing a half-read response may fail too; the status was already sent, so report it as incomplete.
+                return new ForwardResult(serverToProxyResponse.getCode(), null, micros(start), false, new byte[0]);
+            }
+        }
+    }
+
+    /** Sends the request, a second time only when {@link #retriable} says a repeat is safe. */
+    private ClassicHttpResponse send(Route route, CallRequest call, UpstreamCredential credential, HttpClientContext context,
+                                     VendorCircuits.Admission admission) {
         HttpHost target = HttpHost.create(route.upstreamBase());
-        long start = System.nanoTime();
-        ClassicHttpResponse serverToProxyResponse;
-        try {
-            serverToProxyResponse = client.executeOpen(target, proxyToServerRequest, null);
-        } catch (IOException e) {
-            throw failure(e);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return client.executeOpen(target, proxyToServerRequest(route, call, credential), context);
+            } catch (IOException e) {
+                if (attempt == 1 && retriable(route, call, e)) {
+                    LOG.info("Retrying a {} call to {} once: the request did not get through ({})",
+                            call.method(), route.vendor().name(), e.getClass().getSimpleName());
+                    continue;
+                }
+                admission.failed(e);
+                throw failure(e);
+            }
         }
-        try (serverToProxyResponse) {
-            String upstreamRequestId = header(serverToProxyResponse, route.vendor().requestIdHeader());
-            BodyCopy copy = copyBody ? new BodyCopy(COPY_LIMIT) : null;
-            boolean complete = proxyToClientResponse(serverToProxyResponse, agent, copy);
-            byte[] copied = copy == null ? new byte[0] : copy.bytes();
-            return new ForwardResult(serverToProxyResponse.getCode(), redactNullable(upstreamRequestId), micros(start), complete, copied);
-        } catch (IOException e) {
-            // Closing a half-read response may fail too; the status was already sent, so report it as incomplete.
-            return new ForwardResult(serverToProxyResponse.getCode(), null, micros(start), false, new byte[0]);
+    }
+
+    /**
+     * A request that did not get through may be sent again only if doing so cannot act twice: a GET,
+     * or a POST to a vendor that deduplicates by Idempotency-Key (Stripe) carrying one. Never after a
+     * timeout: the vendor may still be working on the first.
+     */
+    private boolean retriable(Route route, CallRequest call, IOException e) {
+        boolean notThrough = e instanceof ConnectException || e instanceof ConnectTimeoutException
+                || e instanceof NoHttpResponseException
+                || e instanceof java.net.SocketException && !(e instanceof SocketTimeoutException);
+        if (!config.retryConnectionFailures() || !notThrough) {
+            return false;
         }
+        return "GET".equals(call.method())
+                || "POST".equals(call.method()) && route.vendor().honoursIdempotencyKey()
+                && !values(call, "Idempotency-Key").isEmpty();
+    }
+
+    private static String operationName(CallRequest call) {
+        return call.operation() == null ? "" : call.operation().name();
     }
 
     private static ClassicHttpRequest proxyToServerRequest(Route route, CallRequest call, UpstreamCredential credential) {

@@ -68,14 +68,14 @@ public final class Keyward implements AutoCloseable {
 
     /** Starts a gateway on the database the config names (its own pool, or JNDI). */
     public static Keyward start(KeywardConfig config) throws SQLException {
-        VendorProfiles.fromConfig(config.vendors());
+        Forwarder.checkConfig(config.forward(), VendorProfiles.fromConfig(config.vendors()));
         Store store = Store.open(config.database());
         return started(config, store);
     }
 
     /** Starts a gateway on a DataSource the caller owns. */
     public static Keyward start(KeywardConfig config, DataSource dataSource) throws SQLException {
-        VendorProfiles.fromConfig(config.vendors());
+        Forwarder.checkConfig(config.forward(), VendorProfiles.fromConfig(config.vendors()));
         return started(config, Store.open(dataSource, config.database().migrate()));
     }
 

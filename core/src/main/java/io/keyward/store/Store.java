@@ -34,7 +34,7 @@ public final class Store implements AutoCloseable {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
         this.sessions = sessionFactory(dataSource);
-        this.keys = new VaultKeyRepository(sessions);
+        this.keys = new VaultKeyRepository(sessions, new ConnectionLoss(this::evictIdleConnections));
         this.calls = new CallRepository(sessions);
         this.spend = new SpendRepository(sessions);
         this.vendorSecrets = new VendorSecretRepository(sessions);
@@ -100,6 +100,13 @@ public final class Store implements AutoCloseable {
 
     public DataSource dataSource() {
         return dataSource;
+    }
+
+    /** Closes the pool's idle connections (new ones are opened as needed); only Keyward's own pool. */
+    private void evictIdleConnections() {
+        if (ownedPool instanceof HikariDataSource hikari && hikari.getHikariPoolMXBean() != null) {
+            hikari.getHikariPoolMXBean().softEvictConnections();
+        }
     }
 
     /** Whether a connection can be had and answers within two seconds. */

@@ -10,8 +10,11 @@ import org.apache.ibatis.session.SqlSessionFactory;
 public final class VaultKeyRepository {
     private final SqlSessionFactory sessions;
 
-    VaultKeyRepository(SqlSessionFactory sessions) {
+    private final ConnectionLoss connectionLoss;
+
+    VaultKeyRepository(SqlSessionFactory sessions, ConnectionLoss connectionLoss) {
         this.sessions = sessions;
+        this.connectionLoss = connectionLoss;
     }
 
     public void insert(NewVaultKey key) {
@@ -20,10 +23,13 @@ public final class VaultKeyRepository {
         }
     }
 
+    /** The key with its current state; every call reads it, so a lost connection is retried once on a fresh one. */
     public Optional<VaultKey> find(String id) {
-        try (SqlSession s = sessions.openSession(true)) {
-            return Optional.ofNullable(s.getMapper(VaultKeyMapper.class).findById(id));
-        }
+        return connectionLoss.read(() -> {
+            try (SqlSession s = sessions.openSession(true)) {
+                return Optional.ofNullable(s.getMapper(VaultKeyMapper.class).findById(id));
+            }
+        });
     }
 
     public List<VaultKey> list(KeyQuery query) {

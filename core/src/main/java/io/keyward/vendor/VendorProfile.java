@@ -23,4 +23,9 @@ public record VendorProfile(String name, URI baseUrl, Map<String, URI> hosts, Cr
     public VendorProfile {
         hosts = Map.copyOf(hosts);
     }
+
+    /** Whether the vendor answers a repeated request with the same Idempotency-Key without acting again. */
+    public boolean honoursIdempotencyKey() {
+        return "stripe".equals(name);
+    }
 }

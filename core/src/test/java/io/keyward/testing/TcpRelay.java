@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP relay on loopback between Keyward and MariaDB that a test can cut (every connection
- * dropped, new ones closed at once) and restore: a database outage on demand.
+ * dropped, new ones closed at once) and restore, or slow down: a database outage on demand.
  */
 public final class TcpRelay implements AutoCloseable {
     private final ServerSocket server;
@@ -19,6 +19,7 @@ public final class TcpRelay implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean up = true;
+    private volatile long delayMillis;
 
     public TcpRelay(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -53,6 +54,12 @@ public final class TcpRelay implements AutoCloseable {
 
     public void restore() {
         up = true;
+        delayMillis = 0;
+    }
+
+    /** Holds every chunk of traffic, both ways, for {@code delay} before passing it on. */
+    public void slow(java.time.Duration delay) {
+        delayMillis = delay.toMillis();
     }
 
     private void accept() {
@@ -77,8 +84,15 @@ public final class TcpRelay implements AutoCloseable {
     private void pump(Socket from, Socket to) {
         Thread t = new Thread(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
-            } catch (IOException e) {
+                byte[] buffer = new byte[16 * 1024];
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                    if (delayMillis > 0) {
+                        Thread.sleep(delayMillis);
+                    }
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException | InterruptedException e) {
                 // one side went away
             } finally {
                 close(from);

@@ -1,0 +1,162 @@
+package io.keyward.gateway;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import io.keyward.store.CallRow;
+import io.keyward.testing.GatewayExtension;
+import io.keyward.testing.RawHttp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A vendor that hangs, answers slowly, resets connections or breaks off mid-body. Each case checks
+ * what the agent gets, whether the reservation is kept or released, the audit row, and that the
+ * other vendors' calls still go through (no pool or thread is held hostage).
+ */
+class VendorFaultTest {
+    private static final String PI = "{\"object\":\"payment_intent\",\"amount\":100,\"currency\":\"usd\"}";
+
+    @RegisterExtension
+    static final GatewayExtension gw = new GatewayExtension("""
+            forward:
+              response_timeout: 10s
+              response_timeouts:
+                stripe:
+                  payment_intents.create: 1s
+              max_concurrent_per_vendor: 2
+            guards:
+              loop_max_repeats: 1000
+            """);
+    private final FaultCalls calls = new FaultCalls(gw.gateway());
+
+    private static void paymentIntentsAnswer(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder answer) {
+        gw.vendor().server().stubFor(post(urlPathEqualTo("/v1/payment_intents")).willReturn(answer));
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder ok(String body) {
+        return aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body);
+    }
+
+    private static void twilioAnswers() {
+        gw.vendor().server().stubFor(post(urlPathMatching("/2010-04-01/Accounts/.*/Messages.json"))
+                .willReturn(aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("{\"sid\":\"SM1\"}")));
+    }
+
+    @Test
+    void aHungVendorTimesOutAtTheOperationsTimeoutAndKeepsTheReservation() throws Exception {
+        paymentIntentsAnswer(ok(PI).withFixedDelay(4_000));
+        String key = calls.issue("stripe");
+        long start = System.nanoTime();
+        RawHttp.Response timedOut = calls.charge(key, 250, null);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(504, timedOut.status(), timedOut.bodyText());
+        assertTrue(timedOut.bodyText().contains("\"code\":\"error_upstream\""));
+        assertTrue(millis < 3_500, "payment_intents.create has a 1 s timeout, not the 10 s default: took " + millis + " ms");
+        assertEquals("2.50", calls.spend(key).get("spent_usd").asText(), "the vendor may have acted: the money stays counted");
+        CallRow row = CallAudit.byRequestId(gw.gateway(), timedOut.header("X-Keyward-Request-Id"));
+        assertEquals("error_upstream", row.policyCheckResult());
+    }
+
+    @Test
+    void theBulkheadRefusesAtOnceBeyondItsBoundWhileOtherVendorsKeepWorking() throws Exception {
+        gw.vendor().server().stubFor(get(urlPathMatching("/v1/customers/.*")).willReturn(ok("{\"id\":\"cus_1\"}").withFixedDelay(3_000)));
+        twilioAnswers();
+        paymentIntentsAnswer(ok(PI));
+        String key = calls.issue("stripe");
+        String twilio = calls.issue("twilio");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<RawHttp.Response>> hung = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                hung.add(pool.submit(() -> calls.read(key)));
+            }
+            for (int i = 0; i < 100 && gw.vendor().received().size() < 2; i++) {
+                Thread.sleep(50);
+            }
+            assertEquals(2, gw.vendor().received().size(), "both slow calls are at the vendor");
+
+            RawHttp.Response refused = calls.charge(key, 300, null);
+            assertEquals(503, refused.status(), refused.bodyText());
+            assertEquals("1", refused.header("Retry-After"));
+            assertEquals("forward.max_concurrent_per_vendor",
+                    CallAudit.byRequestId(gw.gateway(), refused.header("X-Keyward-Request-Id")).rule());
+            assertEquals("0.00", calls.spend(key).get("spent_usd").asText(), "nothing was sent: the reservation is released");
+            assertEquals("0.00", calls.spend(key).get("reserved_usd").asText());
+
+            assertEquals(201, calls.text(twilio).status(), "Twilio calls go through while Stripe's are stuck");
+            for (Future<RawHttp.Response> slow : hung) {
+                assertEquals(200, slow.get().status(), "the slow calls finish normally");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(200, calls.charge(key, 300, null).status(), "the bulkhead frees its places");
+    }
+
+    @Test
+    void aResetIsRetriedOnceOnlyForAStripePostWithAnIdempotencyKeyOrAGet() throws Exception {
+        String key = calls.issue("stripe");
+        resetThenOk(() -> post(urlPathEqualTo("/v1/payment_intents")), PI);
+        RawHttp.Response retried = calls.charge(key, 100, "idem-" + System.nanoTime());
+        assertEquals(200, retried.status(), retried.bodyText());
+        assertEquals(2, gw.vendor().received().size(), "sent twice: Stripe deduplicates by the Idempotency-Key");
+        assertEquals("1.00", calls.spend(key).get("spent_usd").asText(), "and counted once");
+
+        gw.vendor().reset();
+        resetThenOk(() -> post(urlPathEqualTo("/v1/payment_intents")), PI);
+        RawHttp.Response notRetried = calls.charge(key, 100, null);
+        assertEquals(502, notRetried.status(), notRetried.bodyText());
+        assertEquals(1, gw.vendor().received().size(), "a POST without an Idempotency-Key is never repeated");
+        assertEquals("2.00", calls.spend(key).get("spent_usd").asText(), "the reset came after the request was sent: kept");
+
+        gw.vendor().reset();
+        resetThenOk(() -> get(urlPathMatching("/v1/customers/.*")), "{\"id\":\"cus_1\"}");
+        assertEquals(200, calls.read(key).status(), "a GET is repeated once");
+        assertEquals(2, gw.vendor().received().size());
+    }
+
+    /** The first matching request has its connection reset; every later one is answered. */
+    private static void resetThenOk(java.util.function.Supplier<com.github.tomakehurst.wiremock.client.MappingBuilder> request,
+                                    String body) {
+        String scenario = "reset-" + System.nanoTime();
+        gw.vendor().server().stubFor(request.get().inScenario(scenario).whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("up"));
+        gw.vendor().server().stubFor(request.get().inScenario(scenario).whenScenarioStateIs("up").willReturn(ok(body)));
+    }
+
+    @Test
+    void aVendorBreakingOffMidBodyIsAuditedAndKeepsTheReservation() throws Exception {
+        paymentIntentsAnswer(aResponse().withStatus(200).withFault(Fault.MALFORMED_RESPONSE_CHUNK));
+        String key = calls.issue("stripe");
+        RawHttp.Response broken = calls.charge(key, 400, null);
+        assertEquals(200, broken.status(), "the status was already on its way to the agent");
+        assertEquals("4.00", calls.spend(key).get("spent_usd").asText(), "the vendor may have acted: kept");
+        CallRow row = CallAudit.byRequestId(gw.gateway(), broken.header("X-Keyward-Request-Id"));
+        assertEquals(200, row.upstreamStatus());
+        assertTrue(row.reason().contains("broke off") && row.reason().contains("reservation kept"), row.reason());
+    }
+
+    @Test
+    void aSlowButSteadyAnswerArrivesWhole() throws Exception {
+        String body = "{\"object\":\"payment_intent\",\"amount\":100,\"currency\":\"usd\",\"padding\":\"" + "x".repeat(2_000) + "\"}";
+        paymentIntentsAnswer(ok(body).withChunkedDribbleDelay(8, 800));
+        String key = calls.issue("stripe");
+        RawHttp.Response slow = calls.charge(key, 100, null);
+        assertEquals(200, slow.status());
+        assertEquals(body, slow.bodyText());
+        assertEquals("1.00", calls.spend(key).get("spent_usd").asText());
+    }
+}
