@@ -93,13 +93,38 @@ public final class AdminServlet extends HttpServlet {
                 ErrorReply.write(response, 401, "unauthorized", "admin token missing or wrong: send Authorization: Bearer <admin token>", null, requestId);
                 return;
             }
-            route(method, path, request, response, requestId);
+            try {
+                route(method, path, request, response, requestId);
+            } finally {
+                if (!method.equals("GET")) {
+                    // Whatever this changed (a revoke, a switch, a secret) holds on this node at once;
+                    // other nodes see it at their next revoke poll.
+                    keyward.keyCache().invalidateAll();
+                }
+            }
         } catch (AdminInputException e) {
             ErrorReply.write(response, 400, "invalid_request", e.getMessage(), e.param(), requestId);
         } catch (RuntimeException e) {
             LOG.error("Admin request {} failed: {}", requestId, e.getClass().getName());
             ErrorReply.write(response, 503, Code.ERROR_UNAVAILABLE.wire(), "the Keyward store is unavailable; try again later", null, requestId);
         }
+    }
+
+    /** What this node measures of itself: time inside the filter (vendor excluded), heap, threads. */
+    private ObjectNode metrics() {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        ObjectNode overhead = body.putObject("filter_overhead_us");
+        io.keyward.gateway.LatencyHistogram h = keyward.filterOverhead();
+        overhead.put("count", h.count());
+        overhead.put("p50", h.percentile(50));
+        overhead.put("p90", h.percentile(90));
+        overhead.put("p99", h.percentile(99));
+        Runtime runtime = Runtime.getRuntime();
+        body.put("heap_used_bytes", runtime.totalMemory() - runtime.freeMemory());
+        body.put("heap_max_bytes", runtime.maxMemory());
+        body.put("threads", Thread.activeCount());
+        body.put("node_id", keyward.config().nodeId());
+        return body;
     }
 
     private void route(String method, String path, HttpServletRequest request, HttpServletResponse response,
@@ -149,6 +174,15 @@ public final class AdminServlet extends HttpServlet {
         }
         if (parts[0].equals("vendors") && parts.length == 3 && parts[2].equals("secret") && method.equals("PUT")) {
             json(response, 200, rotateSecret(parts[1], JsonInput.read(request.getInputStream(), Set.of("secret")), requestId));
+            return;
+        }
+        if (parts[0].equals("metrics") && parts.length == 1 && method.equals("GET")) {
+            json(response, 200, metrics());
+            return;
+        }
+        if (parts[0].equals("metrics") && parts.length == 2 && parts[1].equals("reset") && method.equals("POST")) {
+            keyward.filterOverhead().reset();
+            json(response, 200, metrics());
             return;
         }
         if (parts[0].equals("spend") && parts.length == 1 && method.equals("GET")) {

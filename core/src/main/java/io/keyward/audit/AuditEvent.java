@@ -106,6 +106,11 @@ public final class AuditEvent {
         }
     }
 
+    /** Microseconds spent with the vendor (sending, waiting, streaming its answer back), 0 if not forwarded. */
+    public long upstreamMicros() {
+        return forwarded == null ? 0 : forwarded.upstreamMicros();
+    }
+
     public String requestId() {
         return requestId;
     }

@@ -5,20 +5,20 @@ import io.keyward.decision.Refusal;
 import io.keyward.key.KeyHasher;
 import io.keyward.key.PresentedKey;
 import io.keyward.key.VaultKey;
-import io.keyward.store.VaultKeyRepository;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Turns the presented vault key into the stored {@link VaultKey}: format and checksum first (no
- * database for junk), then a lookup by public id and a constant-time comparison of the HMAC.
+ * database for junk), then a lookup by public id ({@link KeyCache}) and a constant-time comparison
+ * of the HMAC.
  */
 public final class Authenticator {
     private static final byte[] NO_HASH = new byte[32];
-    private final VaultKeyRepository keys;
+    private final KeyCache keys;
     private final KeyHasher hasher;
 
-    public Authenticator(VaultKeyRepository keys, KeyHasher hasher) {
+    public Authenticator(KeyCache keys, KeyHasher hasher) {
         this.keys = keys;
         this.hasher = hasher;
     }

@@ -2,6 +2,7 @@ package io.keyward.gateway;
 
 import io.keyward.audit.AuditWriter;
 import io.keyward.auth.Authenticator;
+import io.keyward.auth.KeyCache;
 import io.keyward.config.KeywardConfig;
 import io.keyward.forward.Forwarder;
 import io.keyward.key.KeyHasher;
@@ -37,6 +38,8 @@ public final class Keyward implements AutoCloseable {
     private final Store store;
     private final KeyHasher hasher;
     private final Router router;
+    private final KeyCache keyCache;
+    private final LatencyHistogram filterOverhead = new LatencyHistogram();
     private final Authenticator authenticator;
     private final RequestReader requestReader;
     private final PolicyCheck policy;
@@ -54,7 +57,8 @@ public final class Keyward implements AutoCloseable {
         this.store = store;
         this.hasher = new KeyHasher(config.security().keyPepper());
         this.router = new Router(config.mountPrefix(), vendors);
-        this.authenticator = new Authenticator(store.keys(), hasher);
+        this.keyCache = new KeyCache(store.keys(), config.keys().revokePoll());
+        this.authenticator = new Authenticator(keyCache, hasher);
         this.requestReader = new RequestReader(config.limits().maxBodyBytes(), config.limits().decodeRequestBodies());
         this.policy = new PolicyCheck(vendors);
         this.credentials = new CredentialInjector();
@@ -115,6 +119,16 @@ public final class Keyward implements AutoCloseable {
         return router;
     }
 
+    /** Time each call spent inside Keyward's filter, the vendor's time excluded (GET /admin/metrics). */
+    public LatencyHistogram filterOverhead() {
+        return filterOverhead;
+    }
+
+    /** This node's cached keys; admin changes made here drop them at once. */
+    public KeyCache keyCache() {
+        return keyCache;
+    }
+
     Authenticator authenticator() {
         return authenticator;
     }
@@ -157,7 +171,7 @@ public final class Keyward implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        try (store; forwarder; audit; spend) {
+        try (store; forwarder; audit; spend; keyCache) {
             LOG.info("Keyward node {} stopping", config.nodeId());
         }
     }

@@ -82,6 +82,7 @@ public final class KeywardFilter implements Filter {
             chain.doFilter(req, res);
             return;
         }
+        long start = System.nanoTime();
         AuditEvent event = new AuditEvent(RequestIds.next(), request.getMethod(), route.get().upstreamPath());
         event.vendor(route.get().vendor().name());
         response.setHeader(ErrorReply.REQUEST_ID_HEADER, event.requestId());
@@ -98,6 +99,7 @@ public final class KeywardFilter implements Filter {
             ErrorReply.write(response, unavailable, event.requestId());
         } finally {
             keyward.audit().write(event.toRow(keyward.config().nodeId(), keyward.redactor()));
+            keyward.filterOverhead().record((System.nanoTime() - start) / 1_000 - event.upstreamMicros());
         }
     }
 

@@ -22,6 +22,12 @@ public record VaultKey(String id, byte[] secretHash, String agentName, String ag
         return revokedAt != null;
     }
 
+    /** This key as the database would read it once {@code expiresAt} has passed. */
+    public VaultKey asExpired() {
+        return new VaultKey(id, secretHash, agentName, agentRunId, vendor, policy, dailyUsdCap, runUsdCap, expiresAt,
+                revokedAt, revokedReason, metadata, createdAt, version, true, frozen, secretVersion);
+    }
+
     public KeyState state() {
         if (revoked()) {
             return KeyState.REVOKED;

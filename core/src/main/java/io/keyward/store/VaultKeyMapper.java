@@ -23,4 +23,7 @@ public interface VaultKeyMapper {
     int unfreeze(@Param("scope") String scope, @Param("target") String target);
 
     void adminEvent(AdminEvent event);
+
+    /** The change counter (sql/V5) and the database clock, read together. */
+    ChangeEpoch changeEpoch();
 }

@@ -32,6 +32,12 @@ public final class VaultKeyRepository {
         });
     }
 
+    public ChangeEpoch changeEpoch() {
+        try (SqlSession s = sessions.openSession(true)) {
+            return s.getMapper(VaultKeyMapper.class).changeEpoch();
+        }
+    }
+
     public List<VaultKey> list(KeyQuery query) {
         try (SqlSession s = sessions.openSession(true)) {
             return s.getMapper(VaultKeyMapper.class).list(query);

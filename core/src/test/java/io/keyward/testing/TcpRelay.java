@@ -20,6 +20,7 @@ public final class TcpRelay implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean up = true;
     private volatile long delayMillis;
+    private final java.util.concurrent.atomic.AtomicLong bytesToTarget = new java.util.concurrent.atomic.AtomicLong();
 
     public TcpRelay(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -73,15 +74,20 @@ public final class TcpRelay implements AutoCloseable {
                 Socket target = new Socket(targetHost, targetPort);
                 open.add(client);
                 open.add(target);
-                pump(client, target);
-                pump(target, client);
+                pump(client, target, bytesToTarget);
+                pump(target, client, new java.util.concurrent.atomic.AtomicLong());
             } catch (IOException e) {
                 // closed, or the target refused: the client sees its connection end
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    /** Bytes sent through the relay towards the target (the database) so far: its queries. */
+    public long bytesToTarget() {
+        return bytesToTarget.get();
+    }
+
+    private void pump(Socket from, Socket to, java.util.concurrent.atomic.AtomicLong counter) {
         Thread t = new Thread(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 byte[] buffer = new byte[16 * 1024];
@@ -91,6 +97,7 @@ public final class TcpRelay implements AutoCloseable {
                     }
                     out.write(buffer, 0, n);
                     out.flush();
+                    counter.addAndGet(n);
                 }
             } catch (IOException | InterruptedException e) {
                 // one side went away

@@ -64,4 +64,12 @@ public final class TwoNodesExtension implements BeforeAllCallback, AfterAllCallb
     public AdminClient admin() {
         return admin;
     }
+
+    /**
+     * Waits out one revoke poll: what one node changed is then in force on the other for calls that
+     * move no money too (money-moving calls see it at once, in their reservation).
+     */
+    public void awaitRevokePoll() throws InterruptedException {
+        Thread.sleep(2 * io.keyward.config.KeysConfig.ofDefaults().revokePoll().toMillis() + 50);
+    }
 }
