@@ -30,6 +30,11 @@ final class AuditSpool {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuditSpool.class);
     private final Path rows;
     private final Path offset;
+    /**
+     * Bytes not yet replayed, kept in memory: every call asks (to refuse calls while the spool is
+     * over its limit), and a file-system look per call would serialize request threads on this lock.
+     */
+    private volatile long pending;
 
     AuditSpool(Path dir) {
         try {
@@ -39,6 +44,7 @@ final class AuditSpool {
         }
         this.rows = dir.resolve("calls.spool");
         this.offset = dir.resolve("calls.spool.offset");
+        this.pending = pendingOnDisk();
     }
 
     synchronized void append(List<CallRow> batch) throws IOException {
@@ -49,11 +55,17 @@ final class AuditSpool {
         try (FileChannel ch = FileChannel.open(rows, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
             ch.write(ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)));
             ch.force(true);
+        } finally {
+            pending = pendingOnDisk();
         }
     }
 
     /** Bytes not yet replayed. */
-    synchronized long pendingBytes() {
+    long pendingBytes() {
+        return pending;
+    }
+
+    private long pendingOnDisk() {
         try {
             return Files.exists(rows) ? Files.size(rows) - replayedUpTo() : 0;
         } catch (IOException e) {
@@ -95,15 +107,19 @@ final class AuditSpool {
 
     /** Records that everything before {@code endOffset} is in the database; empties the spool once all of it is. */
     synchronized void replayed(long endOffset) throws IOException {
-        if (endOffset >= Files.size(rows)) {
-            Files.delete(rows);
-            Files.deleteIfExists(offset);
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(offset, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(ByteBuffer.wrap(Long.toString(endOffset).getBytes(StandardCharsets.US_ASCII)));
-            ch.force(true);
+        try {
+            if (endOffset >= Files.size(rows)) {
+                Files.delete(rows);
+                Files.deleteIfExists(offset);
+                return;
+            }
+            try (FileChannel ch = FileChannel.open(offset, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(ByteBuffer.wrap(Long.toString(endOffset).getBytes(StandardCharsets.US_ASCII)));
+                ch.force(true);
+            }
+        } finally {
+            pending = pendingOnDisk();
         }
     }
 

