@@ -123,6 +123,7 @@ public final class AdminServlet extends HttpServlet {
         body.put("heap_used_bytes", runtime.totalMemory() - runtime.freeMemory());
         body.put("heap_max_bytes", runtime.maxMemory());
         body.put("threads", Thread.activeCount());
+        body.put("reservation_round_trips", keyward.spend().reservationRoundTrips());
         body.put("node_id", keyward.config().nodeId());
         return body;
     }

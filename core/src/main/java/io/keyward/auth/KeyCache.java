@@ -39,6 +39,7 @@ public final class KeyCache implements AutoCloseable {
     private volatile long polledAtNanos;
     private volatile long databaseClockAheadNanos;
     private volatile boolean pollFailing;
+    private final java.util.List<Runnable> onChange = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private record Entry(VaultKey key, long epoch, long readAtNanos) {
     }
@@ -86,6 +87,12 @@ public final class KeyCache implements AutoCloseable {
     /** Drops every entry: this node has just changed keys, switches or secrets. */
     public void invalidateAll() {
         entries.clear();
+        onChange.forEach(Runnable::run);
+    }
+
+    /** Runs {@code listener} whenever a change to keys, switches or secrets is seen (a poll, or this node's admin API). */
+    public void onChange(Runnable listener) {
+        onChange.add(listener);
     }
 
     /** The key's expiry judged by the database clock (as of the last poll), as the database would. */
@@ -102,8 +109,12 @@ public final class KeyCache implements AutoCloseable {
             ChangeEpoch change = keys.changeEpoch();
             databaseClockAheadNanos = Duration.between(Instant.now(), change.databaseNow()).toNanos();
             if (change.epoch() != epoch) {
+                boolean first = epoch < 0;
                 entries.clear();
                 epoch = change.epoch();
+                if (!first) {
+                    onChange.forEach(Runnable::run);
+                }
             }
             polledAtNanos = System.nanoTime();
             if (pollFailing) {

@@ -21,6 +21,10 @@ public record KeywardConfig(String mountPrefix, String nodeId, DatabaseConfig da
 
     public KeywardConfig {
         vendors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vendors));
+        if (spend.leaseUsd() != null && keys.revokePoll().isZero()) {
+            // A lease admits money without the database; only the revoke poll can take it back.
+            throw new ConfigException("spend.lease_usd", "needs keys.revoke_poll (it is off)");
+        }
     }
 
     @JsonCreator

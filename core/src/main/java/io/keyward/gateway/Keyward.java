@@ -68,6 +68,8 @@ public final class Keyward implements AutoCloseable {
         this.audit = new AuditWriter(store.calls(), config.audit());
         this.guards = new Guards(config.guards(), store.keys());
         this.spend = new Spend(store.spend(), config.spend());
+        // Escrow leases admit money without asking the database: any change seen drops them.
+        keyCache.onChange(spend::dropLeases);
     }
 
     /** Starts a gateway on the database the config names (its own pool, or JNDI). */

@@ -53,6 +53,10 @@ public final class Spend implements AutoCloseable {
         return t;
     });
     private final Map<String, Seen> budgets = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong roundTrips = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.Queue<SettleCall> pendingSettles = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Null unless {@code spend.lease_usd} is set. */
+    private final Leases leases;
 
     /** A key's ledger row as last read, and when. */
     private record Seen(BigDecimal remaining, long readAtNanos) {
@@ -62,6 +66,8 @@ public final class Spend implements AutoCloseable {
         this.ledger = ledger;
         this.config = config;
         this.costs = CostModels.of(config);
+        this.leases = config.leaseUsd() == null ? null
+                : new Leases(config.leaseUsd(), ledger, ledger::settle, roundTrips::incrementAndGet);
     }
 
     /**
@@ -87,6 +93,15 @@ public final class Spend implements AutoCloseable {
         }
         String runId = key.runUsdCap() != null && key.agentRunId() != null ? key.agentRunId() : null;
         BigDecimal agentCap = config.agentDailyUsdCaps().get(key.agentName());
+        if (leases != null && call.idempotencyKey() == null && runId == null && agentCap == null) {
+            // Retries with an Idempotency-Key need the database to be recognised, and run and agent
+            // budgets are shared beyond this key: those calls are reserved one by one below.
+            Optional<LocalDate> leased = leases.take(key.id(), keyCap, amount, outcome -> refusal(key, outcome, amount));
+            if (leased.isPresent()) {
+                return new Reservation(key.id(), leased.get(), amount, null, null, false);
+            }
+        }
+        roundTrips.incrementAndGet();
         ReserveOutcome outcome = ledger.reserve(new ReserveCall(key.id(), amount, keyCap, call.idempotencyKey(),
                 call.idempotencyKey() == null ? null : requestHash(route, call),
                 runId, runId == null ? null : key.runUsdCap(), agentCap == null ? null : key.agentName(), agentCap));
@@ -100,18 +115,39 @@ public final class Spend implements AutoCloseable {
             case "replay" -> {
                 return reservation;
             }
-            case "revoked" -> throw new Refusal(Code.DENIED_REVOKED, "vault key " + key.id() + " was revoked");
-            case "expired" -> throw new Refusal(Code.DENIED_EXPIRED, "vault key " + key.id() + " has expired");
-            case "frozen" -> throw Refusal.killSwitch(key.vendor());
-            case "idempotency_mismatch" -> throw new Refusal(Code.DENIED_MALFORMED, 400,
+            default -> throw refusal(key, outcome, amount);
+        }
+    }
+
+    private Refusal refusal(VaultKey key, ReserveOutcome outcome, BigDecimal amount) {
+        return switch (outcome.outcome()) {
+            case "revoked" -> new Refusal(Code.DENIED_REVOKED, "vault key " + key.id() + " was revoked");
+            case "expired" -> new Refusal(Code.DENIED_EXPIRED, "vault key " + key.id() + " has expired");
+            case "frozen" -> Refusal.killSwitch(key.vendor());
+            case "idempotency_mismatch" -> new Refusal(Code.DENIED_MALFORMED, 400,
                     "this Idempotency-Key was already used for a different request", "spend.idempotency_key");
             default -> {
                 budgets.remove(key.id());
                 String budget = outcome.outcome().substring("over_".length(), outcome.outcome().length() - "_cap".length());
                 Long retryAfter = budget.equals("run") ? null : secondsToNextReset();
-                throw new Refusal(Code.DENIED_SPEND_CAP, 429, "this call ($" + Usd.format(amount) + ") would exceed the "
+                yield new Refusal(Code.DENIED_SPEND_CAP, 429, "this call ($" + Usd.format(amount) + ") would exceed the "
                         + budget + " spend cap", "spend." + budget + "_cap", retryAfter);
             }
+        };
+    }
+
+    /** Reservation round trips to MariaDB so far (per-call reservations and lease chunks). */
+    public long reservationRoundTrips() {
+        return roundTrips.get();
+    }
+
+    /**
+     * Gives back every escrow lease's unused money: a key, switch or secret changed somewhere (the
+     * revoke poll saw it), so no call may be admitted without asking the database again.
+     */
+    public void dropLeases() {
+        if (leases != null) {
+            leases.dropAll();
         }
     }
 
@@ -176,18 +212,39 @@ public final class Spend implements AutoCloseable {
                         .ifPresent(e -> budgets.remove(e.getKey()));
             }
         }
-        return new Budget(seen.remaining().max(BigDecimal.ZERO), reset);
+        BigDecimal leased = leases == null ? BigDecimal.ZERO : leases.available(key.id());
+        return new Budget(seen.remaining().add(leased).max(BigDecimal.ZERO), reset);
     }
 
     private void settleLater(SettleCall call) {
-        settler.execute(() -> {
+        pendingSettles.add(call);
+        settler.execute(this::writeSettles);
+    }
+
+    /** The budget rows one settle touches; settles of the same rows add up into one UPDATE. */
+    private record SettleTarget(String keyId, LocalDate day, String runId, String agent) {
+    }
+
+    /**
+     * Writes every settle queued so far, one UPDATE per key and day (the UPDATE is additive, so the
+     * sum of several settles is the same as each in turn). Under load this turns a write per call
+     * into a write per key per batch, which is what keeps the ledger row from being the bottleneck.
+     */
+    private void writeSettles() {
+        Map<SettleTarget, SettleCall> merged = new java.util.LinkedHashMap<>();
+        for (SettleCall call; (call = pendingSettles.poll()) != null; ) {
+            merged.merge(new SettleTarget(call.keyId(), call.day(), call.runId(), call.agent()), call,
+                    (a, b) -> new SettleCall(a.keyId(), a.day(), a.runId(), a.agent(),
+                            a.reserved().add(b.reserved()), a.spent().add(b.spent())));
+        }
+        for (SettleCall call : merged.values()) {
             try {
                 ledger.settle(call);
             } catch (RuntimeException e) {
                 // The reservation stays held: the budget is under-used until the day resets, never overshot.
                 LOG.warn("Could not settle a reservation of key {}: {}", call.keyId(), e.getClass().getSimpleName());
             }
-        });
+        }
     }
 
     /** Waits until every settle handed over so far is written (tests, shutdown). */
@@ -222,6 +279,7 @@ public final class Spend implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        dropLeases();
         settler.shutdown();
         settler.awaitTermination(10, TimeUnit.SECONDS);
     }

@@ -10,10 +10,6 @@ import io.keyward.testing.AdminClient;
 import io.keyward.testing.TestGateway;
 import io.keyward.testing.TwoNodesExtension;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,23 +28,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * revoke has committed no node forwards another money-moving call.
  */
 class TwoNodeSpendTest {
-    private static final String HIGH_LIMITS = "guards:\n  rate_per_second: 100000\n  rate_per_minute: 1000000\n  loop_max_repeats: 100000\n";
     @RegisterExtension
-    static final TwoNodesExtension nodes = new TwoNodesExtension(HIGH_LIMITS);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final TwoNodesExtension nodes = new TwoNodesExtension(HammerCalls.HIGH_LIMITS);
+
+    private final HammerCalls calls = new HammerCalls(nodes);
 
     private String issue(String cap) throws Exception {
-        return nodes.admin().issue("stripe", "hammer", "\"daily_usd_cap\":\"" + cap + "\","
-                + "\"policy\":{\"allow\":[{\"operation\":\"payment_intents.create\"}]}").get("key").asText();
+        return calls.issue("hammer", cap);
     }
 
     private int pay(TestGateway node, String key, int n) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/stripe/v1/payment_intents"))
-                .header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString("amount=37&currency=usd&description=call-" + n)).build();
-        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        return calls.pay(node, key, n);
     }
 
     @Test

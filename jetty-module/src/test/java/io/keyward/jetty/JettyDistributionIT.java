@@ -1,15 +1,10 @@
 package io.keyward.jetty;
 
-import io.keyward.testing.FakeVendor;
-import io.keyward.testing.TestDatabase;
 import io.keyward.testing.dist.InstalledGateway;
 import io.keyward.testing.dist.ProbeWebApp;
-import io.keyward.testing.dist.Readme;
-import io.keyward.testing.dist.ServerProcess;
 import io.keyward.testing.dist.Shell;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,24 +39,8 @@ class JettyDistributionIT {
         Files.writeString(base.resolve("start.d/http-port.ini"), "jetty.http.host=127.0.0.1\njetty.http.port=0\n");
         ProbeWebApp.writeTo(base.resolve("webapps/probe"));
 
-        String jdbcUrl = TestDatabase.fresh();
-        TestDatabase.Login login = TestDatabase.Login.of(jdbcUrl);
-        env.putAll(Map.of("KEYWARD_JETTY_MODULE", System.getProperty("keyward.dist"),
-                "KEYWARD_DB_URL", login.url(), "KEYWARD_DB_USER", login.user(), "KEYWARD_DB_PASSWORD", login.password()));
-        Readme readme = Readme.ofBuild();
-        Shell.run(readme.shellBlock(SECTION, 0), base, env);
-
-        try (FakeVendor vendor = new FakeVendor()) {
-            env.putAll(InstalledGateway.templateEnvironment(vendor));
-            try (ServerProcess jetty = ServerProcess.start(List.of("bash", "-euo", "pipefail", "-c",
-                    readme.shellBlock(SECTION, 1)), base, env, work.resolve("jetty.log"))) {
-                String port = jetty.awaitLog(HTTP_PORT, null, Duration.ofSeconds(90));
-                jetty.awaitLog(Pattern.compile("Started oejs\\.Server@"), null, Duration.ofSeconds(30));
-                InstalledGateway gateway = new InstalledGateway("http://127.0.0.1:" + port);
-                gateway.drivesTheFullFlow(vendor, jdbcUrl);
-                gateway.probeAppAnswersWithout(List.of("io.keyward.gateway.Keyward", "org.mariadb.jdbc.Driver",
-                        "com.zaxxer.hikari.HikariDataSource", "org.apache.ibatis.session.SqlSession"));
-            }
-        }
+        InstalledGateway.installStartAndCheck(SECTION, base, env, "KEYWARD_JETTY_MODULE", work.resolve("jetty.log"),
+                HTTP_PORT, Pattern.compile("Started oejs\\.Server@"), List.of("io.keyward.gateway.Keyward",
+                        "org.mariadb.jdbc.Driver", "com.zaxxer.hikari.HikariDataSource", "org.apache.ibatis.session.SqlSession"));
     }
 }

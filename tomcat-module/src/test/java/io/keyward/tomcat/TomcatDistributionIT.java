@@ -1,16 +1,11 @@
 package io.keyward.tomcat;
 
-import io.keyward.testing.FakeVendor;
-import io.keyward.testing.TestDatabase;
 import io.keyward.testing.dist.InstalledGateway;
 import io.keyward.testing.dist.ProbeWebApp;
-import io.keyward.testing.dist.Readme;
-import io.keyward.testing.dist.ServerProcess;
 import io.keyward.testing.dist.Shell;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,25 +41,9 @@ class TomcatDistributionIT {
                 .replace("port=\"8080\"", "port=\"0\" address=\"127.0.0.1\""));
         ProbeWebApp.writeTo(home.resolve("webapps/probe"));
 
-        String jdbcUrl = TestDatabase.fresh();
-        TestDatabase.Login login = TestDatabase.Login.of(jdbcUrl);
-        Map<String, String> env = new HashMap<>(Map.of("CATALINA_HOME", home.toString(), "CATALINA_BASE", home.toString(),
-                "KEYWARD_TOMCAT_DIST", System.getProperty("keyward.dist"),
-                "KEYWARD_DB_URL", login.url(), "KEYWARD_DB_USER", login.user(), "KEYWARD_DB_PASSWORD", login.password()));
-        Readme readme = Readme.ofBuild();
-        Shell.run(readme.shellBlock(SECTION, 0), home, env);
-
-        try (FakeVendor vendor = new FakeVendor()) {
-            env.putAll(InstalledGateway.templateEnvironment(vendor));
-            try (ServerProcess tomcat = ServerProcess.start(List.of("bash", "-euo", "pipefail", "-c",
-                    readme.shellBlock(SECTION, 1)), home, env, work.resolve("catalina.out"))) {
-                String port = tomcat.awaitLog(HTTP_PORT, null, Duration.ofSeconds(90));
-                tomcat.awaitLog(Pattern.compile("Server startup in"), null, Duration.ofSeconds(90));
-                InstalledGateway gateway = new InstalledGateway("http://127.0.0.1:" + port);
-                gateway.drivesTheFullFlow(vendor, jdbcUrl);
-                gateway.probeAppAnswersWithout(List.of("io.keyward.gateway.Keyward", "com.zaxxer.hikari.HikariDataSource",
-                        "org.apache.ibatis.session.SqlSession"));
-            }
-        }
+        Map<String, String> env = new HashMap<>(Map.of("CATALINA_HOME", home.toString(), "CATALINA_BASE", home.toString()));
+        InstalledGateway.installStartAndCheck(SECTION, home, env, "KEYWARD_TOMCAT_DIST", work.resolve("catalina.out"),
+                HTTP_PORT, Pattern.compile("Server startup in"), List.of("io.keyward.gateway.Keyward",
+                        "com.zaxxer.hikari.HikariDataSource", "org.apache.ibatis.session.SqlSession"));
     }
 }

@@ -8,6 +8,7 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.keyward.testing.AdminClient;
 import io.keyward.testing.FakeVendor;
+import io.keyward.testing.TestDatabase;
 import io.keyward.testing.TestSecrets;
 import java.io.IOException;
 import java.net.URI;
@@ -19,8 +20,12 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.nio.file.Path;
 
 /**
  * The full flow every distribution test drives against Keyward installed in a stock server: a key
@@ -30,12 +35,41 @@ import java.util.List;
  */
 public final class InstalledGateway {
     /** The environment the shipped config templates read: secrets, and the fake vendor's address. */
-    public static java.util.Map<String, String> templateEnvironment(FakeVendor vendor) {
-        return java.util.Map.of(
+    public static Map<String, String> templateEnvironment(FakeVendor vendor) {
+        return Map.of(
                 "KEYWARD_KEY_PEPPER", TestSecrets.PEPPER,
                 "KEYWARD_ADMIN_TOKEN_SHA256", TestSecrets.sha256Hex(TestSecrets.ADMIN_TOKEN),
                 "STRIPE_SECRET_KEY", TestSecrets.STRIPE,
                 "KEYWARD_STRIPE_BASE_URL", vendor.baseUrl());
+    }
+
+    /**
+     * Installs Keyward into the stock server at {@code dir} by running the first {@code sh} block of
+     * the README section exactly as written, starts the server with the section's second block, and
+     * drives the full flow against it; the server is stopped (and checked gone) before returning.
+     *
+     * @param distVariable the variable the install block reads the distribution tarball from
+     * @param hidden classes the server's other web app must not be able to load
+     */
+    public static void installStartAndCheck(String section, Path dir, Map<String, String> env, String distVariable,
+                                            Path log, Pattern httpPort, Pattern started, List<String> hidden) throws Exception {
+        String jdbcUrl = TestDatabase.fresh();
+        TestDatabase.Login login = TestDatabase.Login.of(jdbcUrl);
+        env.putAll(Map.of(distVariable, System.getProperty("keyward.dist"),
+                "KEYWARD_DB_URL", login.url(), "KEYWARD_DB_USER", login.user(), "KEYWARD_DB_PASSWORD", login.password()));
+        Readme readme = Readme.ofBuild();
+        Shell.run(readme.shellBlock(section, 0), dir, env);
+        try (FakeVendor vendor = new FakeVendor()) {
+            env.putAll(templateEnvironment(vendor));
+            try (ServerProcess server = ServerProcess.start(List.of("bash", "-euo", "pipefail", "-c",
+                    readme.shellBlock(section, 1)), dir, env, log)) {
+                String port = server.awaitLog(httpPort, Duration.ofSeconds(90));
+                server.awaitLog(started, Duration.ofSeconds(90));
+                InstalledGateway gateway = new InstalledGateway("http://127.0.0.1:" + port);
+                gateway.drivesTheFullFlow(vendor, jdbcUrl);
+                gateway.probeAppAnswersWithout(hidden);
+            }
+        }
     }
 
     private final HttpClient http = HttpClient.newHttpClient();

@@ -35,19 +35,15 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * Waits until the log (or the file {@code otherLog}, for servers that log elsewhere) has a line
-     * matching {@code pattern} and returns its first group; fails at once if the server exits.
+     * Waits until the server's output has a line matching {@code pattern} and returns its first
+     * group; fails at once if the server exits.
      */
-    public String awaitLog(Pattern pattern, Path otherLog, Duration timeout) throws IOException, InterruptedException {
+    public String awaitLog(Pattern pattern, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            for (Path file : otherLog == null ? List.of(log) : List.of(log, otherLog)) {
-                if (Files.exists(file)) {
-                    Matcher m = pattern.matcher(Files.readString(file, StandardCharsets.UTF_8));
-                    if (m.find()) {
-                        return m.groupCount() > 0 ? m.group(1) : m.group();
-                    }
-                }
+            Matcher m = pattern.matcher(output());
+            if (m.find()) {
+                return m.groupCount() > 0 ? m.group(1) : m.group();
             }
             if (!process.isAlive()) {
                 throw new AssertionError("server exited with " + process.exitValue() + " before '" + pattern + "':\n" + output());

@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * given MariaDB, with guards opened wide (the load generator repeats one call, which the loop
  * breaker would otherwise stop). Prints {@code PORT n} and serves until killed.
  *
- * <p>Arguments: JDBC URL, vendor base URL, admin token SHA-256, key pepper, spool folder.
+ * <p>Arguments: JDBC URL, vendor base URL, admin token SHA-256, key pepper, spool folder, and
+ * optionally a {@code spend.lease_usd} (escrow leases on).
  */
 public final class BenchGateway {
     private BenchGateway() {
@@ -41,7 +42,8 @@ public final class BenchGateway {
                   stripe:
                     base_url: %s
                     secret: sk_test_bench_0123456789abcdefghijklmnopqrstuv
-                """.formatted(args[0], args[3], args[2], args[4], args[1]);
+                """.formatted(args[0], args[3], args[2], args[4], args[1])
+                + (args.length > 5 ? "spend:\n  lease_usd: \"" + args[5] + "\"\n" : "");
         Files.createDirectories(Path.of(args[4]));
         KeywardConfig config = new ConfigLoader(name -> null).parse(yaml);
         Keyward keyward = Keyward.start(config);

@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
  * (latency). Writes {@code results.md} and {@code latency.png} to the output folder.
  *
  * <p>Usage: {@code java -cp samples/target/keyward-quickstart.jar io.keyward.samples.bench.ProxyBenchmark
- * [--seconds 8] [--rounds 3] [--connections 16] [--warmup 20] [--out samples/target/bench]}. Needs wrk, nginx and
+ * [--seconds 8] [--rounds 3] [--connections 16] [--warmup 20] [--lease-usd 5.00] [--out samples/target/bench]};
+ * {@code --lease-usd} turns escrow leases on for the money-moving path. Needs wrk, nginx and
  * taskset ({@code apt-get install -y wrk nginx-light util-linux}).
  */
 public final class ProxyBenchmark {
@@ -91,9 +92,13 @@ public final class ProxyBenchmark {
                     BenchVendor.class.getName()));
             int vendorPort = awaitPort(vendor);
             String token = "kwadmin_bench_" + random();
-            Process keyward = start(children, List.of("taskset", "-c", PROXY_CPU, java, "-Xms512m", "-Xmx512m", "-cp", classpath,
-                    BenchGateway.class.getName(), jdbc, "http://127.0.0.1:" + vendorPort, sha256(token), random() + random(),
-                    out.resolve("spool").toString()));
+            List<String> gatewayCommand = new ArrayList<>(List.of("taskset", "-c", PROXY_CPU, java, "-Xms512m", "-Xmx512m",
+                    "-cp", classpath, BenchGateway.class.getName(), jdbc, "http://127.0.0.1:" + vendorPort, sha256(token),
+                    random() + random(), out.resolve("spool").toString()));
+            if (options.containsKey("lease-usd")) {
+                gatewayCommand.add(options.get("lease-usd"));
+            }
+            Process keyward = start(children, gatewayCommand);
             int keywardPort = awaitPort(keyward);
             int nginxPort = freePort();
             Process nginx = start(children, List.of("taskset", "-c", PROXY_CPU, "nginx", "-p", out.resolve("nginx").toString(),
@@ -128,7 +133,8 @@ public final class ProxyBenchmark {
             JsonNode metrics = get(gateway, token, "/admin/metrics");
             int threads = ProcCpu.threads(keyward.pid());
 
-            String report = report(throughput, latency, connections, seconds, rounds, metrics, threads);
+            String leaseNote = options.containsKey("lease-usd") ? ". Escrow leases on (spend.lease_usd " + options.get("lease-usd") + ")" : "";
+            String report = report(throughput, latency, connections, seconds, rounds, metrics, threads, leaseNote);
             Files.writeString(out.resolve("results.md"), report);
             List<LatencyChart.Group> groups = new ArrayList<>();
             for (Target t : targets) {
@@ -182,9 +188,9 @@ public final class ProxyBenchmark {
     }
 
     private static String report(Map<String, List<Run>> throughput, Map<String, List<Run>> latency, int connections,
-                                 int seconds, int rounds, JsonNode metrics, int threads) {
+                                 int seconds, int rounds, JsonNode metrics, int threads, String leaseNote) {
         StringBuilder md = new StringBuilder();
-        md.append("Machine: ").append(machine()).append(". Placement: wrk and the fake vendor on CPU 0, the proxy under")
+        md.append("Machine: ").append(machine()).append(leaseNote).append(". Placement: wrk and the fake vendor on CPU 0, the proxy under")
                 .append(" test (Keyward's JVM or nginx's master and one worker) on CPU 1, MariaDB unpinned. ")
                 .append(rounds).append(" rounds of ").append(seconds).append(" s per path, paths alternating, after a warm-up; ")
                 .append("medians of the rounds. Run ").append(LocalDateTime.now().withNano(0)).append(".\n\n");
