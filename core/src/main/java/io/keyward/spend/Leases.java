@@ -19,8 +19,9 @@ import java.util.function.Function;
  * conditional reservation a single call uses (so the chunk can never exceed the cap, and is only
  * granted to an unrevoked, unexpired, unswitched key), then admits that key's calls from the chunk
  * in memory, with no database round trip. A call the chunk cannot cover retires it (what is left
- * goes back to the ledger) and takes a new one; when no chunk fits under the cap any more the
- * caller reserves the call alone, so the last of the budget is still spent exactly.
+ * goes back to the ledger) and takes a new one; once less than half a chunk is left, the next one is
+ * reserved in the background; when no chunk fits under the cap any more the caller reserves the
+ * call alone, so the last of the budget is still spent exactly.
  *
  * <p>Calls admitted from a lease settle like any other (reserved minus the estimate, spent plus
  * what was spent), so the ledger always holds {@code spent + reserved <= cap}. A revoke, kill
@@ -34,6 +35,11 @@ final class Leases {
     private final Consumer<SettleCall> settle;
     private final Runnable countRoundTrip;
     private final Map<String, Lease> byKey = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ExecutorService topUps = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "keyward-lease-top-up");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** This node's lease on one key. Guarded by its own monitor. */
     private static final class Lease {
@@ -41,6 +47,9 @@ final class Leases {
         private BigDecimal available = BigDecimal.ZERO;
         /** The day on which no chunk fitted under the cap any more: until it ends, calls are reserved one by one. */
         private LocalDate nearCapOn;
+        /** Moves whenever the lease is given back, so a top-up that lands afterwards is given back too. */
+        private long generation;
+        private boolean toppingUp;
     }
 
     Leases(BigDecimal chunk, SpendRepository ledger, Consumer<SettleCall> settle, Runnable countRoundTrip) {
@@ -63,6 +72,7 @@ final class Leases {
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
             if (lease.day != null && lease.day.equals(today) && lease.available.compareTo(amount) >= 0) {
                 lease.available = lease.available.subtract(amount);
+                topUpIfLow(keyId, keyCap, lease);
                 return Optional.of(lease.day);
             }
             retire(keyId, lease);
@@ -76,6 +86,7 @@ final class Leases {
                 case "reserved" -> {
                     lease.day = outcome.day();
                     lease.available = size.subtract(amount);
+                    topUpIfLow(keyId, keyCap, lease);
                     return Optional.of(outcome.day());
                 }
                 case "revoked", "expired", "frozen" -> throw refusal.apply(outcome);
@@ -84,6 +95,52 @@ final class Leases {
                     return Optional.empty();
                 }
             }
+        }
+    }
+
+    /**
+     * Once less than half a chunk is left, reserves the next chunk in the background, so the calls
+     * that come next find money in the lease instead of waiting for the database. Called holding
+     * the lease's monitor.
+     */
+    private void topUpIfLow(String keyId, BigDecimal keyCap, Lease lease) {
+        LocalDate day = lease.day;
+        if (lease.toppingUp || day == null || day.equals(lease.nearCapOn)
+                || lease.available.compareTo(chunk.divide(BigDecimal.valueOf(2))) >= 0) {
+            return;
+        }
+        lease.toppingUp = true;
+        long generation = lease.generation;
+        try {
+            topUps.execute(() -> topUp(keyId, keyCap, lease, generation, day));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            lease.toppingUp = false;
+        }
+    }
+
+    private void topUp(String keyId, BigDecimal keyCap, Lease lease, long generation, LocalDate day) {
+        ReserveOutcome outcome;
+        try {
+            countRoundTrip.run();
+            outcome = ledger.reserve(new ReserveCall(keyId, chunk, keyCap, null, null, null, null, null, null));
+        } catch (RuntimeException e) {
+            synchronized (lease) {
+                lease.toppingUp = false;
+            }
+            return;
+        }
+        synchronized (lease) {
+            lease.toppingUp = false;
+            if (outcome.outcome().equals("reserved")) {
+                if (lease.generation == generation && day.equals(lease.day) && day.equals(outcome.day())) {
+                    lease.available = lease.available.add(chunk);
+                } else {
+                    giveBack(keyId, outcome.day(), chunk);
+                }
+            } else if (outcome.outcome().startsWith("over_")) {
+                lease.nearCapOn = outcome.day();
+            }
+            // revoked, expired, frozen: the next revoke poll drops the lease; nothing was reserved.
         }
     }
 
@@ -114,13 +171,25 @@ final class Leases {
      */
     private void retire(String keyId, Lease lease) {
         if (lease.day != null && lease.available.signum() > 0) {
-            try {
-                settle.accept(new SettleCall(keyId, lease.day, null, null, lease.available, BigDecimal.ZERO));
-            } catch (RuntimeException e) {
-                LOG.warn("Could not give back the rest of a lease on key {}: {}", keyId, e.getClass().getSimpleName());
-            }
+            giveBack(keyId, lease.day, lease.available);
         }
         lease.day = null;
         lease.available = BigDecimal.ZERO;
+        lease.generation++;
+    }
+
+    private void giveBack(String keyId, LocalDate day, BigDecimal amount) {
+        try {
+            settle.accept(new SettleCall(keyId, day, null, null, amount, BigDecimal.ZERO));
+        } catch (RuntimeException e) {
+            LOG.warn("Could not give back the rest of a lease on key {}: {}", keyId, e.getClass().getSimpleName());
+        }
+    }
+
+    /** Stops topping up and gives every lease back (the node stops). */
+    void close() throws InterruptedException {
+        topUps.shutdown();
+        topUps.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        dropAll();
     }
 }

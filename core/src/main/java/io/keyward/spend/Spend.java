@@ -279,7 +279,9 @@ public final class Spend implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        dropLeases();
+        if (leases != null) {
+            leases.close();
+        }
         settler.shutdown();
         settler.awaitTermination(10, TimeUnit.SECONDS);
     }
