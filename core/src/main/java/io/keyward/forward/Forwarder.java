@@ -1,5 +1,6 @@
 package io.keyward.forward;
 
+import io.keyward.config.ConfigException;
 import io.keyward.config.ForwardConfig;
 import io.keyward.decision.Code;
 import io.keyward.decision.Refusal;
@@ -7,6 +8,7 @@ import io.keyward.request.CallRequest;
 import io.keyward.route.Route;
 import io.keyward.secret.SecretRedactor;
 import io.keyward.secret.UpstreamCredential;
+import io.keyward.vendor.VendorProfile;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +19,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -35,6 +38,8 @@ import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
 import org.apache.hc.core5.http.io.support.ClassicRequestBuilder;
 import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends the call to the vendor with one pooled HttpClient 5 client and streams the answer back:
@@ -51,7 +56,7 @@ import org.apache.hc.core5.util.Timeout;
 public final class Forwarder implements AutoCloseable {
     /** Enough of a vendor's answer to read the amount it states; bodies are streamed, never held whole. */
     private static final int COPY_LIMIT = 64 * 1024;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Forwarder.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     private final PoolingHttpClientConnectionManager pool;
     private final CloseableHttpClient client;
     private final SecretRedactor redactor;
@@ -60,15 +65,15 @@ public final class Forwarder implements AutoCloseable {
     private final VendorCircuits circuits;
 
     /** Refuses a response timeout named for a vendor or operation Keyward does not serve. */
-    public static void checkConfig(ForwardConfig config, java.util.Map<String, io.keyward.vendor.VendorProfile> vendors) {
+    public static void checkConfig(ForwardConfig config, Map<String, VendorProfile> vendors) {
         config.responseTimeouts().forEach((vendor, ops) -> {
-            io.keyward.vendor.VendorProfile profile = vendors.get(vendor);
+            VendorProfile profile = vendors.get(vendor);
             if (profile == null) {
-                throw new io.keyward.config.ConfigException("forward.response_timeouts." + vendor, "is not a configured vendor");
+                throw new ConfigException("forward.response_timeouts." + vendor, "is not a configured vendor");
             }
             for (String op : ops.keySet()) {
                 if (profile.catalog().named(op).isEmpty()) {
-                    throw new io.keyward.config.ConfigException("forward.response_timeouts." + vendor + "." + op,
+                    throw new ConfigException("forward.response_timeouts." + vendor + "." + op,
                             "is not an operation of " + vendor);
                 }
             }
@@ -77,7 +82,7 @@ public final class Forwarder implements AutoCloseable {
 
     public Forwarder(ForwardConfig config, SecretRedactor redactor) {
         for (String logger : List.of("org.apache.hc.client5.http.headers", "org.apache.hc.client5.http.wire")) {
-            if (org.slf4j.LoggerFactory.getLogger(logger).isDebugEnabled()) {
+            if (LoggerFactory.getLogger(logger).isDebugEnabled()) {
                 // These loggers print every request header, the real vendor secret among them.
                 throw new IllegalStateException("Keyward will not start with the logger " + logger
                         + " at DEBUG: it would write the vendor secrets to the log");
