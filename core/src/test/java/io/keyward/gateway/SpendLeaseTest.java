@@ -30,22 +30,14 @@ class SpendLeaseTest {
 
     private final HammerCalls calls = new HammerCalls(nodes);
 
-    private String issue(String cap) throws Exception {
-        return calls.issue("leased", cap);
-    }
-
-    private int pay(TestGateway node, String key, int n) throws Exception {
-        return calls.pay(node, key, n);
-    }
-
     @Test
     void sixtyFourThreadsOnTwoNodesNeverOvershootWithLeases() throws Exception {
-        String key = issue("10.00");
+        String key = calls.issue("leased", "10.00");
         ExecutorService pool = Executors.newFixedThreadPool(64);
         List<Future<Integer>> results = new ArrayList<>();
         for (int i = 0; i < 384; i++) {
             int n = i;
-            results.add(pool.submit(() -> pay(n % 2 == 0 ? nodes.nodeA() : nodes.nodeB(), key, n)));
+            results.add(pool.submit(() -> calls.pay(n % 2 == 0 ? nodes.nodeA() : nodes.nodeB(), key, n)));
         }
         int allowed = 0;
         for (Future<Integer> f : results) {
@@ -70,10 +62,10 @@ class SpendLeaseTest {
 
     @Test
     void mostCallsAreAdmittedFromALeaseWithoutARoundTrip() throws Exception {
-        String key = issue("100.00");
+        String key = calls.issue("leased", "100.00");
         long before = nodes.nodeA().keyward().spend().reservationRoundTrips();
         for (int i = 0; i < 40; i++) {
-            assertEquals(200, pay(nodes.nodeA(), key, i));
+            assertEquals(200, calls.pay(nodes.nodeA(), key, i));
         }
         long roundTrips = nodes.nodeA().keyward().spend().reservationRoundTrips() - before;
         // 40 x $0.37 = $14.80 in $2.00 chunks: about 8 chunks (one more may be topped up at the
@@ -86,14 +78,14 @@ class SpendLeaseTest {
 
     @Test
     void aRevokeOnOneNodeEndsTheOtherNodesLeaseWithinOnePoll() throws Exception {
-        String key = issue("100.00");
+        String key = calls.issue("leased", "100.00");
         for (int i = 0; i < 3; i++) {
-            assertEquals(200, pay(nodes.nodeB(), key, i), "node B now holds a lease");
+            assertEquals(200, calls.pay(nodes.nodeB(), key, i), "node B now holds a lease");
         }
         assertEquals(200, nodes.admin().post("/keys/" + key.substring(3, 19) + "/revoke", "{\"reason\":\"stop\"}").status());
         nodes.awaitRevokePoll();
         int forwarded = nodes.vendor().received().size();
-        assertEquals(401, pay(nodes.nodeB(), key, 99), "node B's lease is gone with the revoke");
+        assertEquals(401, calls.pay(nodes.nodeB(), key, 99), "node B's lease is gone with the revoke");
         assertEquals(forwarded, nodes.vendor().received().size());
         LedgerRow row = afterLeasesReturned(key);
         assertEquals(0, row.reservedUsd().signum(), "the revoke gave the lease's rest back");

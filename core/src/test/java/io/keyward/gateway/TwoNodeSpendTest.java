@@ -33,23 +33,15 @@ class TwoNodeSpendTest {
 
     private final HammerCalls calls = new HammerCalls(nodes);
 
-    private String issue(String cap) throws Exception {
-        return calls.issue("hammer", cap);
-    }
-
-    private int pay(TestGateway node, String key, int n) throws Exception {
-        return calls.pay(node, key, n);
-    }
-
     @Test
     void sixtyFourThreadsOnTwoNodesNeverOvershootTheCap() throws Exception {
-        String key = issue("10.00");
-        int calls = 384;
+        String key = calls.issue("hammer", "10.00");
+        int total = 384;
         ExecutorService pool = Executors.newFixedThreadPool(64);
         List<Future<Integer>> results = new ArrayList<>();
-        for (int i = 0; i < calls; i++) {
+        for (int i = 0; i < total; i++) {
             int n = i;
-            results.add(pool.submit(() -> pay(n % 2 == 0 ? nodes.nodeA() : nodes.nodeB(), key, n)));
+            results.add(pool.submit(() -> calls.pay(n % 2 == 0 ? nodes.nodeA() : nodes.nodeB(), key, n)));
         }
         int allowed = 0;
         int capped = 0;
@@ -67,7 +59,7 @@ class TwoNodeSpendTest {
 
         // 27 x $0.37 = $9.99 fits a $10.00 cap; a 28th would not.
         assertEquals(27, allowed, "admitted exactly what fits");
-        assertEquals(calls - 27, capped);
+        assertEquals(total - 27, capped);
         assertEquals(27, nodes.vendor().received().size(), "the vendor saw exactly the admitted calls");
 
         flush();
@@ -81,7 +73,7 @@ class TwoNodeSpendTest {
 
     @Test
     void afterARevokeCommitsNoNodeForwardsAnotherMoneyMovingCall() throws Exception {
-        String key = issue("1000.00");
+        String key = calls.issue("hammer", "1000.00");
         String keyId = key.substring(3, 19);
         AtomicInteger sent = new AtomicInteger();
         ConcurrentLinkedQueue<long[]> outcomes = new ConcurrentLinkedQueue<>();
@@ -92,7 +84,7 @@ class TwoNodeSpendTest {
                 for (int i = 0; i < 25; i++) {
                     int n = sent.incrementAndGet();
                     long started = System.nanoTime();
-                    int status = pay(n % 2 == 0 ? nodes.nodeA() : nodes.nodeB(), key, n);
+                    int status = calls.pay(n % 2 == 0 ? nodes.nodeA() : nodes.nodeB(), key, n);
                     outcomes.add(new long[] {started, status});
                 }
                 return null;
