@@ -96,9 +96,9 @@ public final class AdminServlet extends HttpServlet {
             try {
                 route(method, path, request, response, requestId);
             } finally {
-                if (!method.equals("GET")) {
-                    // Whatever this changed (a revoke, a switch, a secret) holds on this node at once;
-                    // other nodes see it at their next revoke poll.
+                if (changesLiveKeys(method, path)) {
+                    // A revoke, switch, unfreeze or secret rotation holds on this node at once (its
+                    // cached keys and escrow leases go); other nodes see it at their next revoke poll.
                     keyward.keyCache().invalidateAll();
                 }
             }
@@ -108,6 +108,15 @@ public final class AdminServlet extends HttpServlet {
             LOG.error("Admin request {} failed: {}", requestId, e.getClass().getName());
             ErrorReply.write(response, 503, Code.ERROR_UNAVAILABLE.wire(), "the Keyward store is unavailable; try again later", null, requestId);
         }
+    }
+
+    /**
+     * Whether the request may change what an existing key is allowed to do. Issuing a key does not
+     * (unknown keys are never cached), nor does resetting metrics; dropping every cached key and
+     * lease for those would only send the next calls back to the database.
+     */
+    private static boolean changesLiveKeys(String method, String path) {
+        return !method.equals("GET") && !path.equals("/keys") && !path.startsWith("/metrics");
     }
 
     /** What this node measures of itself: time inside the filter (vendor excluded), heap, threads. */

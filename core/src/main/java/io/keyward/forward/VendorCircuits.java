@@ -50,10 +50,6 @@ final class VendorCircuits {
         return new Admission(circuit, System.nanoTime());
     }
 
-    CircuitBreaker.State state(String vendor) {
-        return circuits.computeIfAbsent(vendor, this::circuit).breaker().getState();
-    }
-
     private Circuit circuit(String vendor) {
         Bulkhead bulkhead = Bulkhead.of("keyward-" + vendor, BulkheadConfig.custom()
                 .maxConcurrentCalls(config.maxConcurrentPerVendor())

@@ -22,12 +22,16 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,8 +57,8 @@ public final class Spend implements AutoCloseable {
         return t;
     });
     private final Map<String, Seen> budgets = new ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong roundTrips = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.Queue<SettleCall> pendingSettles = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final AtomicLong roundTrips = new AtomicLong();
+    private final Queue<SettleCall> pendingSettles = new ConcurrentLinkedQueue<>();
     /** Null unless {@code spend.lease_usd} is set. */
     private final Leases leases;
 
@@ -231,7 +235,7 @@ public final class Spend implements AutoCloseable {
      * into a write per key per batch, which is what keeps the ledger row from being the bottleneck.
      */
     private void writeSettles() {
-        Map<SettleTarget, SettleCall> merged = new java.util.LinkedHashMap<>();
+        Map<SettleTarget, SettleCall> merged = new LinkedHashMap<>();
         for (SettleCall call; (call = pendingSettles.poll()) != null; ) {
             merged.merge(new SettleTarget(call.keyId(), call.day(), call.runId(), call.agent()), call,
                     (a, b) -> new SettleCall(a.keyId(), a.day(), a.runId(), a.agent(),

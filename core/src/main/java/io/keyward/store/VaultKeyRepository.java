@@ -9,7 +9,6 @@ import org.apache.ibatis.session.SqlSessionFactory;
 /** Reads and writes {@code vault_keys}, one auto-committed session per operation. */
 public final class VaultKeyRepository {
     private final SqlSessionFactory sessions;
-
     private final ConnectionLoss connectionLoss;
 
     VaultKeyRepository(SqlSessionFactory sessions, ConnectionLoss connectionLoss) {
@@ -23,7 +22,7 @@ public final class VaultKeyRepository {
         }
     }
 
-    /** The key with its current state; every call reads it, so a lost connection is retried once on a fresh one. */
+    /** The key with its current state; on the path of calls, so a lost connection is retried once on a fresh one. */
     public Optional<VaultKey> find(String id) {
         return connectionLoss.read(() -> {
             try (SqlSession s = sessions.openSession(true)) {

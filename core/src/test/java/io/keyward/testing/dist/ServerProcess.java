@@ -57,10 +57,6 @@ public final class ServerProcess implements AutoCloseable {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
-    public long pid() {
-        return process.pid();
-    }
-
     /**
      * Sends SIGTERM to the server's processes, children first (as Ctrl-C reaches a whole foreground
      * job), waits for each to exit and fails if any is still there.

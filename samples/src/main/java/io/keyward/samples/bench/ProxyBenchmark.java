@@ -194,9 +194,10 @@ public final class ProxyBenchmark {
                 .append(" test (Keyward's JVM or nginx's master and one worker) on CPU 1, MariaDB unpinned. ")
                 .append(rounds).append(" rounds of ").append(seconds).append(" s per path, paths alternating, after a warm-up; ")
                 .append("medians of the rounds. Run ").append(LocalDateTime.now().withNano(0)).append(".\n\n");
-        for (Map.Entry<String, Map<String, List<Run>>> mode : Map.of(
-                "Throughput, " + connections + " connections", throughput, "Back to back, 1 connection", latency).entrySet()
-                .stream().sorted(Map.Entry.comparingByKey(java.util.Comparator.reverseOrder())).toList()) {
+        Map<String, Map<String, List<Run>>> modes = new LinkedHashMap<>();
+        modes.put("Throughput, " + connections + " connections", throughput);
+        modes.put("Back to back, 1 connection", latency);
+        for (Map.Entry<String, Map<String, List<Run>>> mode : modes.entrySet()) {
             md.append("**").append(mode.getKey()).append("**\n\n");
             md.append("| path | req/s | p50 ms | p90 ms | p99 ms | proxy CPU µs/req | in-filter p50 / p99 µs |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|\n");
