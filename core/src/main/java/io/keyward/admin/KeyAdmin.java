@@ -12,7 +12,7 @@ import io.keyward.key.VaultKeyFormat;
 import io.keyward.money.Usd;
 import io.keyward.policy.PolicyException;
 import io.keyward.policy.PolicyParser;
-import io.keyward.vendor.VendorProfile;
+import io.keyward.contract.Vendor;
 import java.util.Map;
 import io.keyward.store.KeyQuery;
 import io.keyward.store.NewVaultKey;
@@ -42,9 +42,9 @@ final class KeyAdmin {
     private final KeyHasher hasher;
     private final VaultKeyFormat format = new VaultKeyFormat(new SecureRandom());
     private final KeysConfig lifetimes;
-    private final Map<String, VendorProfile> vendors;
+    private final Map<String, Vendor> vendors;
 
-    KeyAdmin(VaultKeyRepository keys, KeyHasher hasher, KeysConfig lifetimes, Map<String, VendorProfile> vendors) {
+    KeyAdmin(VaultKeyRepository keys, KeyHasher hasher, KeysConfig lifetimes, Map<String, Vendor> vendors) {
         this.keys = keys;
         this.hasher = hasher;
         this.lifetimes = lifetimes;

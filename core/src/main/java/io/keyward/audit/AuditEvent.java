@@ -7,6 +7,7 @@ import io.keyward.decision.Refusal;
 import io.keyward.forward.ForwardResult;
 import io.keyward.json.Json;
 import io.keyward.key.VaultKey;
+import io.keyward.key.VaultKeyFormat;
 import io.keyward.request.CallRequest;
 import io.keyward.secret.SecretRedactor;
 import io.keyward.spend.Reservation;
@@ -116,18 +117,20 @@ public final class AuditEvent {
     }
 
     /**
-     * The row to write. Whatever the agent chose (path, idempotency key) passes the redactor, so a
-     * secret an agent put in a URL never reaches the audit trail or a SQL log line.
+     * The row to write. Whatever the agent chose (path, idempotency key, and reasons that quote them)
+     * passes the redactor and loses any vault key (its id stays), so neither a vendor secret nor a
+     * vault key an agent put in a URL reaches the audit trail or a SQL log line.
      */
     public CallRow toRow(String nodeId, SecretRedactor redactor) {
         long latencyUs = (System.nanoTime() - startNanos) / 1_000;
         return new CallRow(null, ts, requestId, key == null ? null : key.id(),
                 key == null ? null : key.agentName(), key == null ? null : key.agentRunId(),
-                vendor, method, operation, pathTemplate, cut(redactor.redact(path), MAX_PATH), result.wire(), rule, cut(reason, MAX_TEXT),
+                vendor, method, operation, pathTemplate, cut(scrub(path, redactor), MAX_PATH), result.wire(), cut(scrub(rule, redactor), MAX_TEXT),
+                cut(scrub(reason, redactor), MAX_TEXT),
                 estimatedUsd, amountUsd,
                 forwarded == null ? null : forwarded.status(),
                 forwarded == null ? null : cut(forwarded.upstreamRequestId(), 200),
-                idempotencyKey == null ? null : cut(redactor.redact(idempotencyKey), 255), latencyUs,
+                idempotencyKey == null ? null : cut(scrub(idempotencyKey, redactor), 255), latencyUs,
                 forwarded == null ? null : forwarded.upstreamMicros(), nodeId, metadata());
     }
 
@@ -143,6 +146,10 @@ public final class AuditEvent {
             merged.put("agent_run_id", key.agentRunId());
         }
         return Json.text(merged);
+    }
+
+    private static String scrub(String text, SecretRedactor redactor) {
+        return text == null ? null : VaultKeyFormat.scrub(redactor.redact(text));
     }
 
     private static String cut(String text, int max) {

@@ -6,9 +6,9 @@ import io.keyward.decision.Code;
 import io.keyward.decision.Refusal;
 import io.keyward.request.CallRequest;
 import io.keyward.route.Route;
+import io.keyward.contract.UpstreamCredential;
+import io.keyward.contract.Vendor;
 import io.keyward.secret.SecretRedactor;
-import io.keyward.secret.UpstreamCredential;
-import io.keyward.vendor.VendorProfile;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -65,9 +65,9 @@ public final class Forwarder implements AutoCloseable {
     private final VendorCircuits circuits;
 
     /** Refuses a response timeout named for a vendor or operation Keyward does not serve. */
-    public static void checkConfig(ForwardConfig config, Map<String, VendorProfile> vendors) {
+    public static void checkConfig(ForwardConfig config, Map<String, Vendor> vendors) {
         config.responseTimeouts().forEach((vendor, ops) -> {
-            VendorProfile profile = vendors.get(vendor);
+            Vendor profile = vendors.get(vendor);
             if (profile == null) {
                 throw new ConfigException("forward.response_timeouts." + vendor, "is not a configured vendor");
             }
@@ -177,23 +177,24 @@ public final class Forwarder implements AutoCloseable {
             return false;
         }
         return "GET".equals(call.method())
-                || "POST".equals(call.method()) && route.vendor().honoursIdempotencyKey()
-                && !values(call, "Idempotency-Key").isEmpty();
+                || "POST".equals(call.method()) && route.vendor().deduplicatesIdempotentRetries()
+                && call.idempotencyKey() != null;
     }
 
     private static String operationName(CallRequest call) {
         return call.operation() == null ? "" : call.operation().name();
     }
 
+    /**
+     * The request the vendor receives: the rebuilt path, the query and body bytes that were read, the
+     * headers the vendor's contract admitted (each once), and the real credential.
+     */
     private static ClassicHttpRequest proxyToServerRequest(Route route, CallRequest call, UpstreamCredential credential) {
         String basePath = route.upstreamBase().getRawPath() == null ? "" : route.upstreamBase().getRawPath();
         String pathAndQuery = basePath + credential.path() + (route.rawQuery() == null ? "" : "?" + route.rawQuery());
         ClassicRequestBuilder builder = ClassicRequestBuilder.create(call.method()).setPath(pathAndQuery);
-        Set<String> connectionTokens = HopByHopHeaders.connectionTokens(values(call, "Connection"));
         for (CallRequest.Header h : call.headers()) {
-            if (HopByHopHeaders.passesAgentToVendor(h.name(), connectionTokens)) {
-                builder.addHeader(h.name(), h.value());
-            }
+            builder.addHeader(h.name(), h.value());
         }
         builder.setHeader("Authorization", credential.authorization());
         if (call.body().length > 0 || !"GET".equals(call.method()) && !"DELETE".equals(call.method())) {
@@ -270,16 +271,6 @@ public final class Forwarder implements AutoCloseable {
             return new UpstreamFailure(new Refusal(Code.ERROR_UPSTREAM, 502, "the vendor could not be reached", null), false);
         }
         return new UpstreamFailure(new Refusal(Code.ERROR_UPSTREAM, 502, "the call to the vendor failed", null), true);
-    }
-
-    private static List<String> values(CallRequest call, String name) {
-        List<String> out = new ArrayList<>();
-        for (CallRequest.Header h : call.headers()) {
-            if (h.name().equalsIgnoreCase(name)) {
-                out.add(h.value());
-            }
-        }
-        return out;
     }
 
     private static String header(ClassicHttpResponse response, String name) {

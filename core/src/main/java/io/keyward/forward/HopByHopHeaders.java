@@ -5,28 +5,18 @@ import java.util.Set;
 
 /**
  * Headers that describe one connection, not the message (RFC 9110 section 7.6.1), so a proxy must
- * not pass them on, plus the ones Keyward itself owns on the upstream leg.
+ * not pass them back to the agent. On the upstream leg only the headers the vendor's contract
+ * admits travel at all ({@code io.keyward.contract.HeaderContract}).
  */
 final class HopByHopHeaders {
     private static final Set<String> HOP_BY_HOP = Set.of(
             "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
             "te", "trailer", "transfer-encoding", "upgrade");
 
-    /**
-     * Set by Keyward or by the HTTP client on the upstream request: never copied from the agent.
-     * Accept-Encoding is among them so vendors answer uncompressed and secrets they echo can be masked.
-     */
-    private static final Set<String> OWNED_UPSTREAM = Set.of("authorization", "host", "content-length", "expect", "accept-encoding");
-
     /** Keyward's own request id; a vendor cannot overwrite it. */
     private static final String KEYWARD_REQUEST_ID = "x-keyward-request-id";
 
     private HopByHopHeaders() {
-    }
-
-    static boolean passesAgentToVendor(String name, Set<String> connectionTokens) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return !HOP_BY_HOP.contains(lower) && !OWNED_UPSTREAM.contains(lower) && !connectionTokens.contains(lower);
     }
 
     static boolean passesVendorToAgent(String name, Set<String> connectionTokens) {

@@ -4,9 +4,11 @@ import io.keyward.audit.AuditWriter;
 import io.keyward.auth.Authenticator;
 import io.keyward.auth.KeyCache;
 import io.keyward.config.KeywardConfig;
+import io.keyward.contract.Vendor;
 import io.keyward.forward.Forwarder;
 import io.keyward.key.KeyHasher;
 import io.keyward.policy.PolicyCheck;
+import io.keyward.registry.VendorRegistry;
 import io.keyward.request.RequestReader;
 import io.keyward.route.Router;
 import io.keyward.guard.Guards;
@@ -16,8 +18,6 @@ import io.keyward.secret.SecretRedactor;
 import io.keyward.secret.VendorSecrets;
 import io.keyward.spend.Spend;
 import io.keyward.store.Store;
-import io.keyward.vendor.VendorProfile;
-import io.keyward.vendor.VendorProfiles;
 import java.sql.SQLException;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -34,7 +34,7 @@ public final class Keyward implements AutoCloseable {
     public static final String CONTEXT_ATTRIBUTE = Keyward.class.getName();
 
     private final KeywardConfig config;
-    private final Map<String, VendorProfile> vendors;
+    private final Map<String, Vendor> vendors;
     private final Store store;
     private final KeyHasher hasher;
     private final Router router;
@@ -53,7 +53,7 @@ public final class Keyward implements AutoCloseable {
 
     private Keyward(KeywardConfig config, Store store) {
         this.config = config;
-        this.vendors = VendorProfiles.fromConfig(config.vendors());
+        this.vendors = VendorRegistry.fromConfig(config.vendors(), config.spend());
         this.store = store;
         this.hasher = new KeyHasher(config.security().keyPepper());
         this.router = new Router(config.mountPrefix(), vendors);
@@ -62,7 +62,7 @@ public final class Keyward implements AutoCloseable {
         this.requestReader = new RequestReader(config.limits().maxBodyBytes(), config.limits().decodeRequestBodies());
         this.policy = new PolicyCheck(vendors);
         this.credentials = new CredentialInjector();
-        this.redactor = new SecretRedactor(vendors.values().stream().map(VendorProfile::secret).filter(java.util.Objects::nonNull).toList());
+        this.redactor = new SecretRedactor(vendors.values().stream().map(Vendor::secret).filter(java.util.Objects::nonNull).toList());
         this.vendorSecrets = new VendorSecrets(vendors, store.vendorSecrets(), new SecretCipher(config.secrets()), redactor);
         this.forwarder = new Forwarder(config.forward(), redactor);
         this.audit = new AuditWriter(store.calls(), config.audit());
@@ -74,14 +74,14 @@ public final class Keyward implements AutoCloseable {
 
     /** Starts a gateway on the database the config names (its own pool, or JNDI). */
     public static Keyward start(KeywardConfig config) throws SQLException {
-        Forwarder.checkConfig(config.forward(), VendorProfiles.fromConfig(config.vendors()));
+        Forwarder.checkConfig(config.forward(), VendorRegistry.fromConfig(config.vendors(), config.spend()));
         Store store = Store.open(config.database());
         return started(config, store);
     }
 
     /** Starts a gateway on a DataSource the caller owns. */
     public static Keyward start(KeywardConfig config, DataSource dataSource) throws SQLException {
-        Forwarder.checkConfig(config.forward(), VendorProfiles.fromConfig(config.vendors()));
+        Forwarder.checkConfig(config.forward(), VendorRegistry.fromConfig(config.vendors(), config.spend()));
         return started(config, Store.open(dataSource, config.database().migrate()));
     }
 
@@ -105,7 +105,7 @@ public final class Keyward implements AutoCloseable {
         return config;
     }
 
-    public Map<String, VendorProfile> vendors() {
+    public Map<String, Vendor> vendors() {
         return vendors;
     }
 

@@ -13,7 +13,7 @@ import io.keyward.spend.Reservation;
 import io.keyward.key.VaultKey;
 import io.keyward.request.CallRequest;
 import io.keyward.route.Route;
-import io.keyward.secret.UpstreamCredential;
+import io.keyward.contract.UpstreamCredential;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -83,7 +83,7 @@ public final class KeywardFilter implements Filter {
             return;
         }
         long start = System.nanoTime();
-        AuditEvent event = new AuditEvent(RequestIds.next(), request.getMethod(), route.get().upstreamPath());
+        AuditEvent event = new AuditEvent(RequestIds.next(), request.getMethod(), route.get().vendorPath());
         event.vendor(route.get().vendor().name());
         response.setHeader(ErrorReply.REQUEST_ID_HEADER, event.requestId());
         try {
@@ -121,7 +121,7 @@ public final class KeywardFilter implements Filter {
         if (reservation.holdsMoney()) {
             budgetHeaders(response, keyward.spend().budget(key));
         }
-        UpstreamCredential credential = keyward.credentials().credentialFor(route,
+        UpstreamCredential credential = keyward.credentials().credentialFor(route, call,
                 keyward.vendorSecrets().current(route.vendor().name(), key.secretVersion()));
         event.forwardedPath(credential.path());
         ForwardResult result;

@@ -68,7 +68,7 @@ final class LoopBreaker {
     private static String fingerprint(CallRequest call) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            call.params().stream()
+            call.params().all().stream()
                     .map(p -> p.source() + "\u0000" + p.name() + "\u0000" + Objects.toString(p.value(), "\u0001"))
                     .sorted()
                     .forEach(line -> sha.update((line + "\n").getBytes(StandardCharsets.UTF_8)));

@@ -32,6 +32,19 @@ public final class Json {
         }
     }
 
+    /** A vendor's answer as a JSON object, or null when it is empty, not JSON, or not an object. */
+    public static JsonNode objectOrNull(byte[] json) {
+        if (json == null || json.length == 0) {
+            return null;
+        }
+        try {
+            JsonNode node = MAPPER.readTree(json);
+            return node != null && node.isObject() ? node : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     /** Parses stored JSON text; null stays null. */
     public static JsonNode tree(String text) {
         if (text == null) {

@@ -25,6 +25,10 @@ public final class VaultKeyFormat {
             "kw_([0-9a-z]{" + ID_CHARS + "})_([0-9A-Za-z]{" + SECRET_CHARS + "})([0-9A-Za-z]{" + CHECKSUM_CHARS + "})");
     private static final Pattern ID_SHAPE = Pattern.compile("[0-9a-z]{" + ID_CHARS + "}");
 
+    /** A run that may spell a vault key, raw or percent-encoded ({@code kw_...}, {@code kw%5F...}). */
+    private static final Pattern CANDIDATE = Pattern.compile("kw(?:_|%5[Ff])(?:[0-9A-Za-z_]|%[0-9A-Fa-f]{2})+");
+    private static final int SHORTEST_TO_SCRUB = PREFIX.length() + ID_CHARS;
+
     private final SecureRandom random;
 
     public VaultKeyFormat(SecureRandom random) {
@@ -58,6 +62,44 @@ public final class VaultKeyFormat {
     /** Whether the text has the shape of a public key id (used to reject junk ids before any lookup). */
     public static boolean isKeyId(String text) {
         return text != null && ID_SHAPE.matcher(text).matches();
+    }
+
+    /**
+     * The text with every vault key in it (raw or percent-encoded) replaced by its public id:
+     * {@code kw_<id>_[redacted]}. For whatever an agent chose that is written down (a path, a
+     * reason, an idempotency key): twilio-java, for one, puts its username, the vault key, in the path.
+     */
+    public static String scrub(String text) {
+        if (text == null || !text.contains("kw")) {
+            return text;
+        }
+        Matcher m = CANDIDATE.matcher(text);
+        StringBuilder out = new StringBuilder(text.length());
+        int last = 0;
+        while (m.find()) {
+            String decoded = percentDecoded(m.group());
+            if (decoded.length() < SHORTEST_TO_SCRUB) {
+                continue;
+            }
+            String id = decoded.substring(PREFIX.length(), PREFIX.length() + ID_CHARS);
+            out.append(text, last, m.start()).append(PREFIX).append(isKeyId(id) ? id + "_" : "").append("[redacted]");
+            last = m.end();
+        }
+        return last == 0 ? text : out.append(text, last, text.length()).toString();
+    }
+
+    private static String percentDecoded(String run) {
+        StringBuilder out = new StringBuilder(run.length());
+        for (int i = 0; i < run.length(); i++) {
+            char c = run.charAt(i);
+            if (c == '%' && i + 2 < run.length()) {
+                out.append((char) Integer.parseInt(run.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     private String randomText(String alphabet, int length) {

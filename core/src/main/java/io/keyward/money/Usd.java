@@ -8,6 +8,8 @@ import java.util.regex.Pattern;
  * at most six decimal places (the precision of the {@code DECIMAL(18,6)} columns).
  */
 public final class Usd {
+    /** Decimal places of every stored amount. */
+    public static final int SCALE = 6;
     private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,12}(\\.[0-9]{1,6})?");
 
     private Usd() {

@@ -1,6 +1,6 @@
 package io.keyward.policy;
 
-import io.keyward.vendor.PathTemplate;
+import io.keyward.contract.PathTemplate;
 import java.util.List;
 
 /**

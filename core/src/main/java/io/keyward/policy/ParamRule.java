@@ -1,6 +1,6 @@
 package io.keyward.policy;
 
-import io.keyward.request.ParamName;
+import io.keyward.contract.ParamName;
 import java.util.List;
 
 /**

@@ -1,15 +1,23 @@
 package io.keyward.policy;
 
-import io.keyward.vendor.Catalog;
-import io.keyward.vendor.Operation;
+import io.keyward.contract.Catalog;
+import io.keyward.contract.Operation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** A key's compiled policy: the allow entries in order. Anything no entry allows is refused. */
-public record Policy(List<AllowEntry> entries) {
+/**
+ * A key's compiled policy: the allow entries in order, and the rules for headers that redirect a
+ * call ({@code stripe_account}). Anything no entry allows is refused, and a redirecting header
+ * without a rule that allows its value is refused.
+ *
+ * @param headerRules by policy field ({@code stripe_account}), for the vendor headers that name one
+ */
+public record Policy(List<AllowEntry> entries, Map<String, ParamRule> headerRules) {
 
     public Policy {
         entries = List.copyOf(entries);
+        headerRules = Map.copyOf(headerRules);
     }
 
     /** What a key issued without a policy may do: the vendor's read-only operations, nothing else. */
@@ -20,6 +28,6 @@ public record Policy(List<AllowEntry> entries) {
                 entries.add(new AllowEntry("default:" + op.name(), op.name(), null, null, List.of()));
             }
         }
-        return new Policy(entries);
+        return new Policy(entries, Map.of());
     }
 }

@@ -1,14 +1,17 @@
 package io.keyward.policy;
 
+import io.keyward.contract.HeaderRule;
+import io.keyward.contract.Param;
+import io.keyward.contract.ParamName;
+import io.keyward.contract.Params;
+import io.keyward.contract.Vendor;
 import io.keyward.decision.Code;
 import io.keyward.decision.Refusal;
 import io.keyward.json.Json;
 import io.keyward.key.VaultKey;
+import io.keyward.key.VaultKeyFormat;
 import io.keyward.request.CallRequest;
-import io.keyward.request.Param;
-import io.keyward.request.ParamName;
 import io.keyward.route.Route;
-import io.keyward.vendor.VendorProfile;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -19,11 +22,13 @@ import java.util.Optional;
 
 /**
  * Decides whether a key may make this call: the key must be live (not revoked, not expired by the
- * database clock) and issued for this vendor, and an entry of its policy must allow the operation
- * with these parameters. Default deny: no matching entry is {@code denied_operation}; a matching
- * entry whose rules fail is {@code denied_parameter}, naming the parameter and rule but never the
- * value. A parameter a rule inspects that arrives in two places, or twice with different values,
- * is {@code denied_malformed}: the checker and the vendor must never read different values.
+ * database clock) and issued for this vendor, an entry of its policy must allow the operation with
+ * these parameters, and every header that redirects the call (Stripe's {@code Stripe-Account}) must
+ * be allowed by the policy's rule of that header's name. Default deny: no matching entry is {@code denied_operation}; a
+ * matching entry whose rules fail is {@code denied_parameter}, naming the parameter and rule but
+ * never the value. Parameters come from the call's one reading ({@link Params}), where every name
+ * has one value; a rule that checks values refuses a parameter sent as a list or object instead
+ * ({@code denied_malformed}), so {@code customer[0]} cannot slip past a rule on {@code customer}.
  */
 public final class PolicyCheck {
     private static final int CACHE_SIZE = 10_000;
@@ -36,7 +41,7 @@ public final class PolicyCheck {
         }
     });
 
-    public PolicyCheck(Map<String, VendorProfile> vendors) {
+    public PolicyCheck(Map<String, Vendor> vendors) {
         vendors.forEach((name, vendor) -> readOnlyDefaults.put(name, Policy.readOnly(vendor.catalog())));
     }
 
@@ -54,19 +59,21 @@ public final class PolicyCheck {
         if (key.frozen()) {
             throw Refusal.killSwitch(key.vendor());
         }
-        VendorProfile vendor = route.vendor();
+        Vendor vendor = route.vendor();
         if (!key.vendor().equals(vendor.name())) {
             throw new Refusal(Code.DENIED_VENDOR, 403, "vault key " + key.id() + " is for " + key.vendor() + ", not " + vendor.name(), "vendor");
         }
         Policy policy = policyOf(key, vendor);
+        boolean ignoreCase = call.params().reading().caseInsensitive();
         Refusal firstFailure = null;
         for (AllowEntry entry : policy.entries()) {
             Optional<List<Param>> params = paramsIfCovered(entry, call);
             if (params.isEmpty()) {
                 continue;
             }
-            Optional<Refusal> failure = evaluate(entry, params.get(), vendor.caseInsensitiveParams());
+            Optional<Refusal> failure = evaluate(entry, params.get(), ignoreCase);
             if (failure.isEmpty()) {
+                checkRedirectingHeaders(policy, vendor, call);
                 return entry.label();
             }
             if (firstFailure == null) {
@@ -76,11 +83,39 @@ public final class PolicyCheck {
         if (firstFailure != null) {
             throw firstFailure;
         }
-        String what = call.operation() != null ? call.operation().name() : call.method() + " " + route.vendorPath();
+        String what = call.operation() != null ? call.operation().name() : call.method() + " /" + String.join("/", call.pathSegments());
         throw new Refusal(Code.DENIED_OPERATION, 403, "the key's policy does not allow " + sanitize(what), "default_deny");
     }
 
-    private Policy policyOf(VaultKey key, VendorProfile vendor) {
+    /**
+     * A header that moves the call to another account passes only when the policy's rule of that
+     * header's name allows the value; without a rule, the header is refused.
+     */
+    private static void checkRedirectingHeaders(Policy policy, Vendor vendor, CallRequest call) {
+        for (HeaderRule header : vendor.headers().governed()) {
+            Optional<String> value = call.header(header.name());
+            ParamRule rule = policy.headerRules().get(header.policyField());
+            String label = "policy." + header.policyField();
+            if (value.isEmpty()) {
+                if (rule != null && rule.required()) {
+                    throw new Refusal(Code.DENIED_PARAMETER, 403, "the " + header.name() + " header is required by the key's policy", label + ".required");
+                }
+                continue;
+            }
+            if (rule == null || rule.absent()) {
+                throw new Refusal(Code.DENIED_PARAMETER, 403, "the " + header.name() + " header is not allowed by the key's policy"
+                        + " (it needs a top-level \"" + header.policyField() + "\" rule that allows the value)", label + (rule == null ? "" : ".absent"));
+            }
+            for (ValueCheck check : rule.checks()) {
+                Optional<String> failure = check.failure(value.get());
+                if (failure.isPresent()) {
+                    throw new Refusal(Code.DENIED_PARAMETER, 403, "the " + header.name() + " header " + failure.get(), label + "." + check.kind());
+                }
+            }
+        }
+    }
+
+    private Policy policyOf(VaultKey key, Vendor vendor) {
         if (key.policy() == null) {
             return readOnlyDefaults.get(vendor.name());
         }
@@ -97,25 +132,38 @@ public final class PolicyCheck {
     private static Optional<List<Param>> paramsIfCovered(AllowEntry entry, CallRequest call) {
         if (entry.operation() != null) {
             return call.operation() != null && call.operation().name().equals(entry.operation())
-                    ? Optional.of(call.params()) : Optional.empty();
+                    ? Optional.of(call.params().all()) : Optional.empty();
         }
         if (!entry.method().equals(call.method())) {
             return Optional.empty();
         }
         return entry.path().match(call.pathSegments()).map(vars -> {
             List<Param> params = new ArrayList<>();
-            vars.forEach((name, value) -> params.add(new Param(Param.Source.PATH, new ParamName(List.of(name)), value)));
-            call.params().stream().filter(p -> p.source() != Param.Source.PATH).forEach(params::add);
+            vars.forEach((name, value) -> params.add(new Param(Param.Source.PATH, ParamName.of(name), value)));
+            call.params().all().stream().filter(p -> p.source() != Param.Source.PATH).forEach(params::add);
             return params;
         });
     }
 
     private static Optional<Refusal> evaluate(AllowEntry entry, List<Param> params, boolean ignoreCase) {
         for (ParamRule rule : entry.rules()) {
-            List<Param> matched = params.stream().filter(p -> rule.name().covers(p.name(), ignoreCase)).toList();
-            refusePollution(rule, matched);
+            List<Param> matched = new ArrayList<>();
+            boolean present = false;
+            for (Param p : params) {
+                if (rule.name().covers(p.name(), ignoreCase)) {
+                    matched.add(p);
+                    present = true;
+                } else if (rule.name().contains(p.name(), ignoreCase)) {
+                    present = true;
+                    if (!rule.checks().isEmpty()) {
+                        throw new Refusal(Code.DENIED_MALFORMED, 400, "parameter " + rule.text() + " must be a single value"
+                                + (rule.name().hasWildcard() ? " or a list of values" : "") + ", not a list or object",
+                                "request.shape." + rule.text());
+                    }
+                }
+            }
+            refuseDifferingValues(rule, matched);
             String label = entry.label() + ".params." + rule.text();
-            boolean present = params.stream().anyMatch(p -> rule.name().contains(p.name(), ignoreCase));
             if (rule.absent() && present) {
                 return Optional.of(denied(rule, "must be absent", label + ".absent"));
             }
@@ -134,11 +182,11 @@ public final class PolicyCheck {
         return Optional.empty();
     }
 
-    private static void refusePollution(ParamRule rule, List<Param> matched) {
-        if (matched.stream().map(Param::source).distinct().count() > 1) {
-            throw new Refusal(Code.DENIED_MALFORMED, 400, "parameter " + rule.text()
-                    + " is given in more than one place (path, query, body)", "pollution." + rule.text());
-        }
+    /**
+     * The one reading has one value per name; only an entry's own path template can name a
+     * parameter again ({@code /v1/customers/{id}} and {@code ?id=...}). Two values are refused.
+     */
+    private static void refuseDifferingValues(ParamRule rule, List<Param> matched) {
         if (!rule.name().hasWildcard() && matched.stream().map(Param::value).distinct().count() > 1) {
             throw new Refusal(Code.DENIED_MALFORMED, 400, "parameter " + rule.text()
                     + " is given more than once with different values", "pollution." + rule.text());
@@ -150,7 +198,8 @@ public final class PolicyCheck {
     }
 
     private static String sanitize(String text) {
-        String cut = text.length() > 120 ? text.substring(0, 120) + "..." : text;
+        String scrubbed = VaultKeyFormat.scrub(text);
+        String cut = scrubbed.length() > 120 ? scrubbed.substring(0, 120) + "..." : scrubbed;
         return cut.replaceAll("[^A-Za-z0-9_./{}:\\- ]", "?");
     }
 }

@@ -1,9 +1,10 @@
 package io.keyward.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.keyward.request.ParamName;
-import io.keyward.vendor.Catalog;
-import io.keyward.vendor.PathTemplate;
+import io.keyward.contract.ParamName;
+import io.keyward.registry.VendorRegistry;
+import io.keyward.contract.Catalog;
+import io.keyward.contract.PathTemplate;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -12,8 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import java.util.LinkedHashMap;
 
 /**
  * Reads and validates a policy against the vendor's catalog. Every mistake is a
@@ -37,7 +39,10 @@ public final class PolicyParser {
         if (policy == null || !policy.isObject()) {
             throw new PolicyException(root, "must be a JSON object with an \"allow\" list");
         }
-        onlyFields(policy, Set.of("allow"), root);
+        Set<String> topLevel = new LinkedHashSet<>();
+        topLevel.add("allow");
+        topLevel.addAll(VendorRegistry.policyHeaderFields());
+        onlyFields(policy, topLevel, root);
         JsonNode allow = policy.get("allow");
         if (allow == null || !allow.isArray()) {
             throw new PolicyException(root + ".allow", "must be a list of allow entries");
@@ -51,7 +56,14 @@ public final class PolicyParser {
             }
             entries.add(entry);
         }
-        return new Policy(entries);
+        Map<String, ParamRule> headerRules = new LinkedHashMap<>();
+        for (String field : VendorRegistry.policyHeaderFields()) {
+            JsonNode rule = policy.get(field);
+            if (rule != null) {
+                headerRules.put(field, rule(field, rule, root + "." + field));
+            }
+        }
+        return new Policy(entries, headerRules);
     }
 
     private static AllowEntry entry(JsonNode node, int index, Catalog catalog) {
@@ -74,7 +86,7 @@ public final class PolicyParser {
             }
             // An operation of another vendor is accepted but can never match this key's calls, so one
             // policy document can be issued to a Stripe, a Twilio and a Resend key alike.
-            if (catalog.named(operation).isEmpty() && !Catalog.builtInOperation(operation)) {
+            if (catalog.named(operation).isEmpty() && !VendorRegistry.operationNames().contains(operation)) {
                 throw new PolicyException(at + ".operation", "is not a catalog operation; see the catalog in the README");
             }
         } else {

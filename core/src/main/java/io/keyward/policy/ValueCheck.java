@@ -101,7 +101,8 @@ interface ValueCheck {
         }
     }
 
-    record Matches(Pattern pattern) implements ValueCheck {
+    /** A policy's pattern, run by RE2/J: linear in the value's length whatever the pattern, so no value can make it backtrack. */
+    record Matches(com.google.re2j.Pattern pattern) implements ValueCheck {
         public String kind() {
             return "pattern";
         }

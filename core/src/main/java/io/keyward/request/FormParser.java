@@ -1,5 +1,8 @@
 package io.keyward.request;
 
+import io.keyward.contract.Param;
+import io.keyward.contract.ParamName;
+import io.keyward.contract.ParamReading;
 import io.keyward.decision.Code;
 import io.keyward.decision.Refusal;
 import java.io.ByteArrayOutputStream;
@@ -12,15 +15,21 @@ import java.util.List;
 
 /**
  * Strict {@code application/x-www-form-urlencoded} decoding, for bodies and query strings alike:
- * {@code +} is a space, every {@code %XX} must be valid, the bytes must be valid UTF-8 and names
- * must have well-formed brackets. Whatever a lenient vendor parser might read differently is
- * refused instead of guessed.
+ * {@code +} is a space, every {@code %XX} must be valid, the bytes must be valid UTF-8, and only
+ * {@code &} separates pairs: a raw {@code ;} or space is refused, since older Rack servers split
+ * on {@code ;} and skip spaces after a separator, and would see a parameter Keyward did not. Names
+ * are read as the vendor reads them: nested in brackets for Stripe, every bracket well formed and
+ * none empty ({@code a[]} pushes onto a list, in an order a policy cannot pin down), or one flat
+ * name without brackets for Twilio. Whatever a lenient parser might read differently is refused
+ * instead of guessed.
  */
 final class FormParser {
     private FormParser() {
     }
 
-    static List<Param> parse(String text, Param.Source source) {
+    private static final java.util.regex.Pattern PLAIN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.<>-]+");
+
+    static List<Param> parse(String text, Param.Source source, ParamReading reading) {
         List<Param> params = new ArrayList<>();
         if (text == null || text.isEmpty()) {
             return params;
@@ -35,13 +44,33 @@ final class FormParser {
             if (name.isEmpty()) {
                 throw malformed(source, "a parameter without a name");
             }
-            try {
-                params.add(new Param(source, ParamName.ofForm(name), value));
-            } catch (IllegalArgumentException e) {
-                throw malformed(source, "a parameter name with unbalanced brackets");
-            }
+            params.add(new Param(source, name(name, source, reading), value));
         }
         return params;
+    }
+
+    private static ParamName name(String name, Param.Source source, ParamReading reading) {
+        if (!reading.nestedNames()) {
+            if (!PLAIN_NAME.matcher(name).matches()) {
+                throw malformed(source, "a parameter name with characters this vendor does not use in names (brackets, spaces...)");
+            }
+            return ParamName.of(name);
+        }
+        ParamName parsed;
+        try {
+            parsed = ParamName.ofForm(name);
+        } catch (IllegalArgumentException e) {
+            throw malformed(source, "a parameter name with unbalanced brackets");
+        }
+        if (!PLAIN_NAME.matcher(parsed.segments().get(0)).matches()) {
+            throw malformed(source, "a parameter name with characters this vendor does not use in names (spaces, quotes...)");
+        }
+        for (String segment : parsed.segments()) {
+            if (segment.isEmpty()) {
+                throw malformed(source, "an empty bracket pair ([]) in a parameter name: send list items with their index ([0], [1] ...)");
+            }
+        }
+        return parsed;
     }
 
     static String decode(String text, Param.Source source) {
@@ -56,8 +85,10 @@ final class FormParser {
                 }
                 bytes.write(hex(text.charAt(i + 1)) * 16 + hex(text.charAt(i + 2)));
                 i += 2;
-            } else if (c < 0x20 || c == 0x7f || c > 0x7e) {
-                throw malformed(source, "a raw control or non-ASCII character");
+            } else if (c <= 0x20 || c == 0x7f || c > 0x7e) {
+                throw malformed(source, "a raw space, control or non-ASCII character");
+            } else if (c == ';') {
+                throw malformed(source, "a raw ';' (some servers split parameters on it): send it as %3B");
             } else {
                 bytes.write(c);
             }

@@ -1,68 +1,77 @@
 package io.keyward.request;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.keyward.contract.Param;
+import io.keyward.contract.ParamName;
 import io.keyward.decision.Code;
 import io.keyward.decision.Refusal;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Flattens a JSON body into parameters: each scalar leaf becomes one {@link Param} named by its
- * path ({@code to[0]}, {@code [2][from]}). Duplicate keys are refused: vendors differ on whether
- * the first or the last one counts, and the policy must read the same value as the vendor.
+ * Reads a JSON body into a tree, then flattens it into parameters: each scalar leaf becomes one
+ * {@link Param} named by its path ({@code to[0]}, {@code [2][from]}). Duplicate keys are refused:
+ * vendors differ on whether the first or the last one counts (Resend's, like JavaScript's
+ * {@code JSON.parse}, takes the last), and the policy must read the same value as the vendor.
  */
 final class JsonParams {
     private static final int MAX_DEPTH = 32;
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+    private static final ObjectMapper STRICT = JsonMapper.builder(JsonFactory.builder()
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                    .build())
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
     private JsonParams() {
     }
 
-    static List<Param> parse(byte[] body) {
-        List<Param> params = new ArrayList<>();
+    /** The body as a JSON object or array. */
+    static JsonNode read(byte[] body) {
         FormParser.utf8(body, Param.Source.BODY);
-        try (JsonParser p = FACTORY.createParser(body)) {
-            JsonToken first = p.nextToken();
-            if (first != JsonToken.START_OBJECT && first != JsonToken.START_ARRAY) {
-                throw malformed("must be a JSON object or array");
-            }
-            walk(p, first, new ArrayList<>(), params);
-            if (p.nextToken() != null) {
-                throw malformed("has data after the JSON value");
-            }
+        JsonNode tree;
+        try {
+            tree = STRICT.readTree(body);
         } catch (IOException e) {
-            throw malformed("is not valid JSON (or repeats a key)");
+            throw malformed("is not valid JSON, repeats a key, or nests deeper than " + MAX_DEPTH);
         }
-        return params;
+        if (tree == null || !tree.isContainerNode()) {
+            throw malformed("must be a JSON object or array");
+        }
+        return tree;
     }
 
-    private static void walk(JsonParser p, JsonToken token, List<String> path, List<Param> out) throws IOException {
-        switch (token) {
-            case START_OBJECT -> {
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    path.add(p.currentName());
-                    walk(p, p.nextToken(), path, out);
-                    path.remove(path.size() - 1);
-                }
+    static List<Param> flatten(JsonNode tree) {
+        List<Param> out = new ArrayList<>();
+        walk(tree, new ArrayList<>(), out);
+        return out;
+    }
+
+    private static void walk(JsonNode node, List<String> path, List<Param> out) {
+        if (node.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                Map.Entry<String, JsonNode> f = fields.next();
+                path.add(f.getKey());
+                walk(f.getValue(), path, out);
+                path.remove(path.size() - 1);
             }
-            case START_ARRAY -> {
-                int index = 0;
-                for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                    path.add(Integer.toString(index++));
-                    walk(p, t, path, out);
-                    path.remove(path.size() - 1);
-                }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                path.add(Integer.toString(i));
+                walk(node.get(i), path, out);
+                path.remove(path.size() - 1);
             }
-            case VALUE_NULL -> out.add(new Param(Param.Source.BODY, new ParamName(path), null));
-            default -> out.add(new Param(Param.Source.BODY, new ParamName(path), p.getText()));
+        } else {
+            out.add(new Param(Param.Source.BODY, new ParamName(path), node.isNull() ? null : node.asText()));
         }
     }
 

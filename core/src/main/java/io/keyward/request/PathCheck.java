@@ -1,5 +1,6 @@
 package io.keyward.request;
 
+import io.keyward.contract.Param;
 import io.keyward.decision.Code;
 import io.keyward.decision.Refusal;
 import java.io.ByteArrayOutputStream;
@@ -16,8 +17,20 @@ final class PathCheck {
     private PathCheck() {
     }
 
+    /**
+     * The path's segments, decoded, and as sent.
+     *
+     * @param raw each segment as sent, still percent-encoded: a fixed segment of an operation must be
+     *     sent plainly ({@code Account%73} is refused, not read as {@code Accounts})
+     */
+    record Segments(List<String> decoded, List<String> raw) {
+        boolean encoded(int index) {
+            return raw.get(index).indexOf('%') >= 0;
+        }
+    }
+
     /** @param rawPath the path as sent (percent-encoded), starting with {@code /} */
-    static List<String> segments(String rawPath) {
+    static Segments segments(String rawPath) {
         if (rawPath.contains(";")) {
             throw refuse("path parameters (;) are not accepted");
         }
@@ -27,24 +40,26 @@ final class PathCheck {
         if (rawPath.contains("//")) {
             throw refuse("empty path segments (//) are not accepted");
         }
-        List<String> segments = new ArrayList<>();
+        List<String> decoded = new ArrayList<>();
+        List<String> raw = new ArrayList<>();
         if (rawPath.equals("/")) {
-            return segments;
+            return new Segments(decoded, raw);
         }
-        String[] raw = rawPath.substring(1).split("/", -1);
-        for (int i = 0; i < raw.length; i++) {
-            String segment = decode(raw[i]);
+        String[] parts = rawPath.substring(1).split("/", -1);
+        for (int i = 0; i < parts.length; i++) {
+            String segment = decode(parts[i]);
             if (segment.equals(".") || segment.equals("..")) {
                 throw refuse("dot segments are not accepted in the path");
             }
-            if (segment.isEmpty() && i < raw.length - 1) {
+            if (segment.isEmpty() && i < parts.length - 1) {
                 throw refuse("empty path segments are not accepted");
             }
-            if (!segment.isEmpty() || i < raw.length - 1) {
-                segments.add(segment);
+            if (!segment.isEmpty() || i < parts.length - 1) {
+                decoded.add(segment);
+                raw.add(parts[i]);
             }
         }
-        return segments;
+        return new Segments(List.copyOf(decoded), List.copyOf(raw));
     }
 
     private static String decode(String raw) {
@@ -79,7 +94,7 @@ final class PathCheck {
         }
     }
 
-    private static Refusal refuse(String message) {
+    static Refusal refuse(String message) {
         return new Refusal(Code.DENIED_MALFORMED, 400, message, "request.path");
     }
 }

@@ -1,32 +1,47 @@
 package io.keyward.request;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.keyward.contract.BodyFormat;
+import io.keyward.contract.Catalog;
+import io.keyward.contract.HeaderRule;
+import io.keyward.contract.Operation;
+import io.keyward.contract.Param;
+import io.keyward.contract.ParamName;
+import io.keyward.contract.ParamReading;
+import io.keyward.contract.Params;
+import io.keyward.contract.Vendor;
 import io.keyward.decision.Code;
 import io.keyward.decision.Refusal;
 import io.keyward.route.Route;
-import io.keyward.vendor.BodyFormat;
-import io.keyward.vendor.Catalog;
-import io.keyward.vendor.Operation;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Reads the agent's request once into a {@link CallRequest} and refuses, before anything is
- * forwarded, whatever the vendor could read differently from Keyward: methods outside the vendor
- * APIs, method-override headers and parameters, control characters in headers, ambiguous paths,
- * compressed bodies (unless decoding is configured), bodies over the limit, Content-Types the
- * operation does not take, and bodies that do not parse.
+ * Reads the agent's request once into a {@link CallRequest}, by the rules of the vendor that will
+ * read it, and refuses, before anything is forwarded, whatever the vendor could read differently
+ * from Keyward: methods outside the vendor APIs, method-override headers and parameters, control
+ * characters in headers, an admitted header sent twice or out of its form, ambiguous paths and
+ * encoded fixed path segments, compressed bodies (unless decoding is configured), bodies over the
+ * limit, Content-Types the operation does not take, bodies that do not parse, and parameters the
+ * vendor could read in two ways ({@link Params#canonical}).
+ *
+ * <p>What is forwarded is what was read: the admitted headers, the body's bytes, the query's bytes
+ * (strictly decoded here, so the vendor's decoding gives the same values), and a path rebuilt from
+ * the decoded segments.
  */
 public final class RequestReader {
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
     private static final Set<String> METHOD_OVERRIDES = Set.of("x-http-method-override", "x-method-override", "x-http-method");
+    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private final int maxBodyBytes;
     private final boolean decodeBodies;
 
@@ -41,11 +56,13 @@ public final class RequestReader {
             throw new Refusal(Code.DENIED_MALFORMED, 405, "method " + (method.matches("[A-Z]{1,16}") ? method : "(invalid)")
                     + " is not proxied", "request.method");
         }
-        List<CallRequest.Header> headers = headers(request);
-        List<String> segments = PathCheck.segments(route.vendorPath());
-        Catalog catalog = route.vendor().catalog();
-        Optional<Catalog.Match> match = catalog.find(method, segments);
+        Vendor vendor = route.vendor();
+        List<CallRequest.Header> headers = admittedHeaders(request, vendor);
+        PathCheck.Segments path = PathCheck.segments(route.vendorPath());
+        Catalog catalog = vendor.catalog();
+        Optional<Catalog.Match> match = catalog.find(method, path.decoded());
         Operation operation = match.map(Catalog.Match::operation).orElse(null);
+        refuseEncodedFixedSegments(path, operation);
 
         long declared = request.getContentLengthLong();
         if (declared > maxBodyBytes) {
@@ -58,32 +75,66 @@ public final class RequestReader {
                 throw new Refusal(Code.DENIED_MALFORMED, 415, "compressed request bodies are not accepted (Content-Encoding)", "request.content_encoding");
             }
             body = BodyDecoder.decode(body, encoding, maxBodyBytes);
-            headers.removeIf(h -> h.name().equalsIgnoreCase("Content-Encoding"));
         }
 
-        List<Param> params = new ArrayList<>();
+        ParamReading reading = vendor.reading();
+        List<Param> raw = new ArrayList<>();
         match.ifPresent(m -> m.pathVariables().forEach((name, value) ->
-                params.add(new Param(Param.Source.PATH, new ParamName(List.of(name)), value))));
-        params.addAll(FormParser.parse(request.getQueryString(), Param.Source.QUERY));
-        params.addAll(bodyParams(method, body, request.getContentType(), operation));
-        for (Param p : params) {
+                raw.add(new Param(Param.Source.PATH, ParamName.of(name), value))));
+        raw.addAll(FormParser.parse(request.getQueryString(), Param.Source.QUERY, reading));
+        raw.addAll(bodyParams(method, body, request.getContentType(), operation, vendor));
+        for (Param p : raw) {
             if (p.source() != Param.Source.PATH && p.name().segments().get(0).equalsIgnoreCase("_method")) {
                 throw new Refusal(Code.DENIED_MALFORMED, 400, "method-override parameters (_method) are not accepted", "request.method_override");
             }
         }
-        return new CallRequest(method, headers, body, request.getContentType(), request.getHeader("Idempotency-Key"),
-                operation, segments, params);
+        Params params = Params.canonical(raw, reading);
+        String idempotencyKey = headers.stream().filter(h -> h.name().equalsIgnoreCase(IDEMPOTENCY_KEY))
+                .map(CallRequest.Header::value).findFirst().orElse(null);
+        return new CallRequest(method, headers, body, request.getContentType(), idempotencyKey, operation, path.decoded(), params);
     }
 
-    private static List<CallRequest.Header> headers(HttpServletRequest request) {
+    /**
+     * A fixed segment of the operation ({@code Accounts}, {@code 2010-04-01}) must be sent as plain
+     * text: an encoded spelling is read as the same operation here but may not be by every parser
+     * between Keyward and the vendor. A call that names no operation may not encode anything.
+     */
+    private static void refuseEncodedFixedSegments(PathCheck.Segments path, Operation operation) {
+        for (int i = 0; i < path.raw().size(); i++) {
+            if (path.encoded(i) && (operation == null || operation.path().isLiteral(i))) {
+                throw PathCheck.refuse("percent-encoding is accepted only in the variable parts of an operation's path, not in a fixed segment");
+            }
+        }
+    }
+
+    /**
+     * The headers the vendor's contract admits, each at most once and in its form; every other
+     * header stays here. Method overrides and control characters are refused outright.
+     */
+    private static List<CallRequest.Header> admittedHeaders(HttpServletRequest request, Vendor vendor) {
         List<CallRequest.Header> headers = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         for (String name : Collections.list(request.getHeaderNames())) {
             if (METHOD_OVERRIDES.contains(name.toLowerCase(Locale.ROOT))) {
                 throw new Refusal(Code.DENIED_MALFORMED, 400, "method-override headers are not accepted", "request.method_override");
             }
+            Optional<HeaderRule> rule = vendor.headers().rule(name);
             for (String value : Collections.list(request.getHeaders(name))) {
                 if (hasControlCharacter(name) || hasControlCharacter(value)) {
                     throw new Refusal(Code.DENIED_MALFORMED, 400, "a request header carries a control character (CR, LF, NUL...)", "request.header");
+                }
+                if (rule.isEmpty()) {
+                    continue;
+                }
+                String canonical = rule.get().name();
+                if (!seen.add(canonical.toLowerCase(Locale.ROOT))) {
+                    throw new Refusal(Code.DENIED_MALFORMED, 400, "the " + canonical + " header is sent more than once",
+                            "request.header." + canonical);
+                }
+                if (!rule.get().admits(value)) {
+                    throw new Refusal(Code.DENIED_MALFORMED, 400, "the " + canonical + " header is longer than "
+                            + rule.get().maxLength() + " characters or not in the form " + vendor.name() + " accepts",
+                            "request.header." + canonical);
                 }
                 headers.add(new CallRequest.Header(name, value));
             }
@@ -101,7 +152,7 @@ public final class RequestReader {
         return false;
     }
 
-    private List<Param> bodyParams(String method, byte[] body, String contentType, Operation operation) {
+    private static List<Param> bodyParams(String method, byte[] body, String contentType, Operation operation, Vendor vendor) {
         if (body.length == 0) {
             return List.of();
         }
@@ -110,8 +161,14 @@ public final class RequestReader {
         }
         BodyFormat format = format(contentType, operation);
         return switch (format) {
-            case FORM -> FormParser.parse(new String(body, StandardCharsets.ISO_8859_1), Param.Source.BODY);
-            case JSON -> JsonParams.parse(body);
+            case FORM -> FormParser.parse(new String(body, StandardCharsets.ISO_8859_1), Param.Source.BODY, vendor.reading());
+            case JSON -> {
+                JsonNode tree = JsonParams.read(body);
+                if (operation != null) {
+                    vendor.checkJsonShape(operation, tree);
+                }
+                yield JsonParams.flatten(tree);
+            }
         };
     }
 

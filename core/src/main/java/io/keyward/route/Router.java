@@ -1,6 +1,6 @@
 package io.keyward.route;
 
-import io.keyward.vendor.VendorProfile;
+import io.keyward.contract.Vendor;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
@@ -11,9 +11,9 @@ import java.util.Optional;
  */
 public final class Router {
     private final String prefix;
-    private final Map<String, VendorProfile> vendors;
+    private final Map<String, Vendor> vendors;
 
-    public Router(String prefix, Map<String, VendorProfile> vendors) {
+    public Router(String prefix, Map<String, Vendor> vendors) {
         this.prefix = prefix;
         this.vendors = Map.copyOf(vendors);
     }
@@ -29,23 +29,17 @@ public final class Router {
         String afterPrefix = rawPath.substring(prefix.length() + 1);
         int slash = afterPrefix.indexOf('/');
         String vendorName = slash < 0 ? afterPrefix : afterPrefix.substring(0, slash);
-        VendorProfile vendor = vendors.get(vendorName);
+        Vendor vendor = vendors.get(vendorName);
         if (vendor == null) {
             return Optional.empty();
         }
         String rest = slash < 0 ? "/" : afterPrefix.substring(slash);
-        String vendorPath = rest;
-        URI base = vendor.baseUrl();
-        String hostSegment = firstSegment(rest);
-        URI otherHost = vendor.hosts().get(hostSegment);
-        if (otherHost != null) {
-            base = otherHost;
-            rest = rest.substring(1 + hostSegment.length());
-            if (rest.isEmpty()) {
-                rest = "/";
-            }
-        }
-        return Optional.of(new Route(vendor, base, vendorPath, rest, rawQuery));
+        // The host segment is compared as sent: an encoded spelling of it is not a host segment, and
+        // the request step then refuses it as an encoded fixed segment.
+        URI otherHost = vendor.hosts().get(firstSegment(rest));
+        return Optional.of(otherHost == null
+                ? new Route(vendor, vendor.baseUrl(), rest, 0, rawQuery)
+                : new Route(vendor, otherHost, rest, 1, rawQuery));
     }
 
     private static String firstSegment(String path) {

@@ -1,43 +1,50 @@
 package io.keyward.secret;
 
+import io.keyward.config.Secret;
+import io.keyward.contract.UpstreamCredential;
+import io.keyward.contract.Vendor;
+import io.keyward.request.CallRequest;
 import io.keyward.route.Route;
-import io.keyward.vendor.VendorProfile;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.List;
 
 /**
- * Puts the real vendor credential on a call. The agent's own {@code Authorization} never travels
- * on (the forward step drops it); this is the only place that reads a vendor secret.
+ * Puts the real vendor credential on a call, and builds the path the vendor receives. The agent's
+ * own {@code Authorization} never travels on (the forward step sends only admitted headers); this is
+ * the only place that reads a vendor secret.
+ *
+ * <p>The path is rebuilt from the segments the request step decoded, matched and checked, with the
+ * vendor's account segment set to the real account, then encoded plainly: the vendor reads the path
+ * that the policy read, never the agent's own spelling of it.
  */
 public final class CredentialInjector {
-    // twilio-java puts its username in the path; with a vault key as username the agent's path
-    // carries the vault key, so the segment is always replaced with the real account SID.
-    private static final Pattern TWILIO_ACCOUNT = Pattern.compile("^(/2010-04-01/Accounts/)([^/]+?)(\\.json|\\.xml)?(/.*)?$");
 
     /** @param secret the vendor's secret in force now ({@link VendorSecrets#current}) */
-    public UpstreamCredential credentialFor(Route route, io.keyward.config.Secret secret) {
-        VendorProfile vendor = route.vendor();
-        return switch (vendor.credentialStyle()) {
-            case BEARER -> new UpstreamCredential("Bearer " + secret.reveal(), route.upstreamPath());
-            case TWILIO_BASIC -> new UpstreamCredential(basic(vendor.basicUsername(), secret.reveal()), twilioPath(route));
-        };
+    public UpstreamCredential credentialFor(Route route, CallRequest call, Secret secret) {
+        Vendor vendor = route.vendor();
+        List<String> below = call.pathSegments().subList(route.hostSegments(), call.pathSegments().size());
+        return new UpstreamCredential(vendor.authorization(secret), encode(vendor.upstreamSegments(below, route.defaultHost())));
     }
 
-    private static String twilioPath(Route route) {
-        if (!route.upstreamBase().equals(route.vendor().baseUrl())) {
-            return route.upstreamPath();
+    /** {@code /a/b}: each segment percent-encoded except unreserved characters (RFC 3986) and {@code : @}. */
+    static String encode(List<String> segments) {
+        if (segments.isEmpty()) {
+            return "/";
         }
-        Matcher m = TWILIO_ACCOUNT.matcher(route.upstreamPath());
-        if (!m.matches()) {
-            return route.upstreamPath();
+        StringBuilder out = new StringBuilder();
+        for (String segment : segments) {
+            out.append('/');
+            for (byte b : segment.getBytes(StandardCharsets.UTF_8)) {
+                int c = b & 0xff;
+                if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                        || c == '-' || c == '.' || c == '_' || c == '~' || c == ':' || c == '@') {
+                    out.append((char) c);
+                } else {
+                    out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                            .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+                }
+            }
         }
-        return m.group(1) + route.vendor().accountSid() + (m.group(3) == null ? "" : m.group(3))
-                + (m.group(4) == null ? "" : m.group(4));
-    }
-
-    private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return out.toString();
     }
 }

@@ -3,7 +3,7 @@ package io.keyward.secret;
 import io.keyward.config.Secret;
 import io.keyward.store.VendorSecretRepository;
 import io.keyward.store.VendorSecretRow;
-import io.keyward.vendor.VendorProfile;
+import io.keyward.contract.Vendor;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +25,7 @@ public final class VendorSecrets {
     }
 
     /** @throws IllegalStateException when a vendor has no secret anywhere, or a stored one does not decrypt */
-    public VendorSecrets(Map<String, VendorProfile> vendors, VendorSecretRepository store, SecretCipher cipher, SecretRedactor redactor) {
+    public VendorSecrets(Map<String, Vendor> vendors, VendorSecretRepository store, SecretCipher cipher, SecretRedactor redactor) {
         this.store = store;
         this.cipher = cipher;
         this.redactor = redactor;

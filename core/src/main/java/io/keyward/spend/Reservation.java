@@ -9,11 +9,14 @@ import java.time.LocalDate;
  * @param replay a retry with an Idempotency-Key already reserved: nothing new was held, nothing settles
  * @param runId the run budget it is also held on, or null
  * @param agent the agent budget it is also held on, or null
+ * @param idempotencyKey the Idempotency-Key it was reserved under (a vendor that deduplicates), or null:
+ *     releasing the reservation also forgets the key, so a retry after a release is priced again
  */
-public record Reservation(String keyId, LocalDate day, BigDecimal estimateUsd, String runId, String agent, boolean replay) {
+public record Reservation(String keyId, LocalDate day, BigDecimal estimateUsd, String runId, String agent, boolean replay,
+                          String idempotencyKey) {
 
     /** No money held: a call that moves none. */
-    public static final Reservation NONE = new Reservation(null, null, null, null, null, false);
+    public static final Reservation NONE = new Reservation(null, null, null, null, null, false, null);
 
     public boolean holdsMoney() {
         return keyId != null && !replay;

@@ -3,6 +3,10 @@ package io.keyward.spend;
 import io.keyward.config.SpendConfig;
 import io.keyward.decision.Code;
 import io.keyward.decision.Refusal;
+import io.keyward.contract.Estimate;
+import io.keyward.contract.HeaderRule;
+import io.keyward.contract.Param;
+import io.keyward.contract.Vendor;
 import io.keyward.forward.ForwardResult;
 import io.keyward.key.VaultKey;
 import io.keyward.money.Usd;
@@ -50,7 +54,6 @@ public final class Spend implements AutoCloseable {
 
     private final SpendRepository ledger;
     private final SpendConfig config;
-    private final Map<String, CostModel> costs;
     private final ExecutorService settler = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "keyward-spend-settler");
         t.setDaemon(true);
@@ -69,7 +72,6 @@ public final class Spend implements AutoCloseable {
     public Spend(SpendRepository ledger, SpendConfig config) {
         this.ledger = ledger;
         this.config = config;
-        this.costs = CostModels.of(config);
         this.leases = config.leaseUsd() == null ? null
                 : new Leases(config.leaseUsd(), ledger, ledger::settle, roundTrips::incrementAndGet);
     }
@@ -89,7 +91,8 @@ public final class Spend implements AutoCloseable {
             throw new Refusal(Code.DENIED_SPEND_CAP, 403, "vault key " + key.id()
                     + " has no daily_usd_cap, so it cannot move money", "spend.no_cap");
         }
-        Estimate estimate = costs.get(route.vendor().name()).estimate(call);
+        Vendor vendor = route.vendor();
+        Estimate estimate = vendor.costs().estimate(call.operation(), call.params());
         BigDecimal amount = estimate.known() ? estimate.usd() : config.unknownCostCeilingUsd();
         if (amount == null) {
             throw new Refusal(Code.DENIED_SPEND_CAP, 403, "the cost of this call cannot be read from the request ("
@@ -97,20 +100,22 @@ public final class Spend implements AutoCloseable {
         }
         String runId = key.runUsdCap() != null && key.agentRunId() != null ? key.agentRunId() : null;
         BigDecimal agentCap = config.agentDailyUsdCaps().get(key.agentName());
-        if (leases != null && call.idempotencyKey() == null && runId == null && agentCap == null) {
+        // A retry is free only where the vendor itself answers a repeat without acting again.
+        String idempotencyKey = vendor.deduplicatesIdempotentRetries() ? call.idempotencyKey() : null;
+        if (leases != null && idempotencyKey == null && runId == null && agentCap == null) {
             // Retries with an Idempotency-Key need the database to be recognised, and run and agent
             // budgets are shared beyond this key: those calls are reserved one by one below.
             Optional<LocalDate> leased = leases.take(key.id(), keyCap, amount, outcome -> refusal(key, outcome, amount));
             if (leased.isPresent()) {
-                return new Reservation(key.id(), leased.get(), amount, null, null, false);
+                return new Reservation(key.id(), leased.get(), amount, null, null, false, null);
             }
         }
         roundTrips.incrementAndGet();
-        ReserveOutcome outcome = ledger.reserve(new ReserveCall(key.id(), amount, keyCap, call.idempotencyKey(),
-                call.idempotencyKey() == null ? null : requestHash(route, call),
+        ReserveOutcome outcome = ledger.reserve(new ReserveCall(key.id(), amount, keyCap, idempotencyKey,
+                idempotencyKey == null ? null : requestHash(vendor, call),
                 runId, runId == null ? null : key.runUsdCap(), agentCap == null ? null : key.agentName(), agentCap));
         Reservation reservation = new Reservation(key.id(), outcome.day(), amount, runId,
-                agentCap == null ? null : key.agentName(), outcome.outcome().equals("replay"));
+                agentCap == null ? null : key.agentName(), outcome.outcome().equals("replay"), idempotencyKey);
         switch (outcome.outcome()) {
             case "reserved" -> {
                 budgets.computeIfPresent(key.id(), (id, seen) -> new Seen(seen.remaining().subtract(amount), seen.readAtNanos()));
@@ -171,7 +176,7 @@ public final class Spend implements AutoCloseable {
         if (!reservation.holdsMoney()) {
             return Settlement.NOTHING;
         }
-        BigDecimal spent = costs.get(route.vendor().name()).actual(call, result.bodyCopy()).orElse(reservation.estimateUsd());
+        BigDecimal spent = route.vendor().costs().actual(call.operation(), result.bodyCopy()).orElse(reservation.estimateUsd());
         settleLater(reservation, spent);
         return new Settlement(spent, null);
     }
@@ -185,7 +190,13 @@ public final class Spend implements AutoCloseable {
             return Settlement.NOTHING;
         }
         if (!vendorMayHaveActed) {
-            settleLater(reservation, BigDecimal.ZERO);
+            if (reservation.idempotencyKey() != null) {
+                // Before the agent hears of the failure: a retry with this key must find the
+                // reservation gone and reserve again, never ride on one that was given back.
+                ledger.release(settleCall(reservation, BigDecimal.ZERO), reservation.idempotencyKey());
+            } else {
+                settleLater(reservation, BigDecimal.ZERO);
+            }
             return Settlement.NOTHING;
         }
         settleLater(reservation, reservation.estimateUsd());
@@ -193,8 +204,12 @@ public final class Spend implements AutoCloseable {
     }
 
     private void settleLater(Reservation reservation, BigDecimal spent) {
-        settleLater(new SettleCall(reservation.keyId(), reservation.day(), reservation.runId(), reservation.agent(),
-                reservation.estimateUsd(), spent));
+        settleLater(settleCall(reservation, spent));
+    }
+
+    private static SettleCall settleCall(Reservation reservation, BigDecimal spent) {
+        return new SettleCall(reservation.keyId(), reservation.day(), reservation.runId(), reservation.agent(),
+                reservation.estimateUsd(), spent);
     }
 
     /** The key's remaining daily budget as this node last read it (at most a second old). */
@@ -266,19 +281,36 @@ public final class Spend implements AutoCloseable {
         return Math.max(1, Duration.between(Instant.now(), nextReset()).getSeconds());
     }
 
-    /** Identifies the request an Idempotency-Key was first used for: method, path and every parameter. */
-    private static byte[] requestHash(Route route, CallRequest call) {
+    /**
+     * Identifies the request an Idempotency-Key was first used for: method, canonical path, every
+     * parameter of the one reading, and every header that changes what the same parameters mean
+     * ({@code Stripe-Version}, {@code Stripe-Account}). A retry must repeat all of it to be free.
+     */
+    static byte[] requestHash(Vendor vendor, CallRequest call) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update((call.method() + "\n" + route.vendor().name() + route.vendorPath() + "\n").getBytes(StandardCharsets.UTF_8));
-            call.params().stream()
-                    .map(p -> p.source() + "\u0000" + p.name() + "\u0000" + (p.value() == null ? "\u0001" : p.value()))
+            line(sha, call.method());
+            line(sha, vendor.name());
+            call.pathSegments().forEach(segment -> line(sha, "/" + segment));
+            for (HeaderRule header : vendor.headers().meaningful()) {
+                line(sha, header.name() + ":" + call.header(header.name()).orElse("\u0001"));
+            }
+            call.params().all().stream()
+                    .filter(p -> p.source() != Param.Source.PATH)
+                    .map(p -> p.source() + "\u0000" + p.name().segments() + "\u0000" + (p.value() == null ? "\u0001" : p.value()))
                     .sorted()
-                    .forEach(line -> sha.update((line + "\n").getBytes(StandardCharsets.UTF_8)));
+                    .forEach(entry -> line(sha, entry));
             return sha.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
+    }
+
+    /** One field of the hash, length-prefixed so that no two different requests hash the same text. */
+    private static void line(MessageDigest sha, String field) {
+        byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
+        sha.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
+        sha.update(bytes);
     }
 
     @Override

@@ -11,6 +11,8 @@ public interface SpendMapper {
 
     int settle(SettleCall call);
 
+    int forgetIdempotencyKey(@Param("keyId") String keyId, @Param("idempotencyKey") String idempotencyKey);
+
     LedgerRow row(@Param("scope") String scope, @Param("scopeId") String scopeId, @Param("today") boolean today);
 
     /** Today's key rows of the keys that match; for spend by agent or run. */

@@ -47,6 +47,19 @@ public final class SpendRepository {
         }
     }
 
+    /**
+     * Gives a reservation back and forgets the Idempotency-Key it was made under, in one
+     * transaction: a retry with that key then reserves again.
+     */
+    public void release(SettleCall call, String idempotencyKey) {
+        try (SqlSession s = sessions.openSession(false)) {
+            SpendMapper mapper = s.getMapper(SpendMapper.class);
+            mapper.settle(call);
+            mapper.forgetIdempotencyKey(call.keyId(), idempotencyKey);
+            s.commit();
+        }
+    }
+
     /** A key's (or agent's) row for today, or a run's row. */
     public Optional<LedgerRow> current(String scope, String scopeId) {
         try (SqlSession s = sessions.openSession(true)) {

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.keyward.vendor.VendorProfiles;
+import io.keyward.registry.VendorRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,10 +116,10 @@ class ConfigLoaderTest {
     @Test
     void vendorsMustBeKnownAndComplete() {
         KeywardConfig paypal = loader.parse(VALID.replace("  stripe:", "  paypal:"));
-        ConfigException unknown = assertThrows(ConfigException.class, () -> VendorProfiles.fromConfig(paypal.vendors()));
+        ConfigException unknown = assertThrows(ConfigException.class, () -> VendorRegistry.fromConfig(paypal.vendors(), paypal.spend()));
         assertTrue(unknown.getMessage().startsWith("vendors.paypal: unknown vendor"), unknown.getMessage());
         KeywardConfig twilio = loader.parse(VALID.replace("  stripe:", "  twilio:"));
-        ConfigException sid = assertThrows(ConfigException.class, () -> VendorProfiles.fromConfig(twilio.vendors()));
+        ConfigException sid = assertThrows(ConfigException.class, () -> VendorRegistry.fromConfig(twilio.vendors(), twilio.spend()));
         assertTrue(sid.getMessage().startsWith("vendors.twilio.account_sid: is required"), sid.getMessage());
     }
 

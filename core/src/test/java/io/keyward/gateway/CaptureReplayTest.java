@@ -49,7 +49,7 @@ class CaptureReplayTest {
         String vendorName = capture.target().split("/")[1];
         stubReply(capture);
         String key = gw.admin().issue(vendorName, "replay-agent", "\"agent_run_id\":\"run-" + name.substring(0, 3) + "\",\"daily_usd_cap\":\"1000.00\","
-                + "\"policy\":{\"allow\":[{\"operation\":\"" + c.operation() + "\"}]}").get("key").asText();
+                + "\"policy\":{\"allow\":[{\"operation\":\"" + c.operation() + "\"}]" + accountRule(capture) + "}").get("key").asText();
 
         byte[] request = agentRequest(capture, vendorName, key);
         RawHttp.Response reply = RawHttp.send(gw.port(), request);
@@ -112,7 +112,7 @@ class CaptureReplayTest {
         String vendorName = capture.target().split("/")[1];
         stubReply(capture);
         String key = gw.admin().issue(vendorName, "replay-agent", "\"policy\":{\"allow\":[{\"operation\":\"" + c.operation()
-                + "\",\"params\":" + c.forbiddingParams() + "}]}").get("key").asText();
+                + "\",\"params\":" + c.forbiddingParams() + "}]" + accountRule(capture) + "}").get("key").asText();
 
         RawHttp.Response reply = RawHttp.send(gw.port(), agentRequest(capture, vendorName, key));
 
@@ -123,6 +123,12 @@ class CaptureReplayTest {
         assertEquals("denied_parameter", row.policyCheckResult());
         assertEquals("allow[0].params." + c.forbiddingRule(), row.rule());
         assertEquals(c.operation(), row.operation());
+    }
+
+    /** A capture sent on behalf of a connected account needs a policy that names that account. */
+    private static String accountRule(Capture capture) {
+        String account = capture.header("Stripe-Account");
+        return account == null ? "" : ",\"stripe_account\":{\"in\":[\"" + account + "\"]}";
     }
 
     @ParameterizedTest(name = "{0}")

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keyward.decision.Refusal;
 import io.keyward.key.VaultKey;
 import io.keyward.testing.Calls;
-import io.keyward.vendor.Catalog;
+import io.keyward.contract.Catalog;
+import io.keyward.stripe.StripeVendor;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,8 +35,8 @@ class PolicyCheckTest {
     }
 
     private static String decide(String vendor, String policy, String method, String path, String query, String type, String body) throws Exception {
-        Calls.Parsed parsed = Calls.parse(method, path, query, type, body);
         try {
+            Calls.Parsed parsed = Calls.parse(method, path, query, type, body);
             return "allowed:" + CHECK.check(key(vendor, policy), parsed.route(), parsed.call());
         } catch (Refusal r) {
             return r.code().wire() + ":" + r.rule();
@@ -53,7 +54,7 @@ class PolicyCheckTest {
         "other customer                | amount=100&currency=usd&customer=cus_999                                 | denied_parameter:allow[0].params.customer.in",
         "destination present           | amount=100&currency=usd&customer=cus_123&transfer_data[destination]=acct_1 | denied_parameter:allow[0].params.transfer_data[destination].absent",
         "destination percent-encoded   | amount=100&currency=usd&customer=cus_123&transfer_data%5Bdestination%5D=a | denied_parameter:allow[0].params.transfer_data[destination].absent",
-        "amount twice, two values      | amount=100&amount=9999&currency=usd&customer=cus_123                     | denied_malformed:pollution.amount",
+        "amount twice, two values      | amount=100&amount=9999&currency=usd&customer=cus_123                     | denied_malformed:request.repeated.amount",
         "amount twice, same value      | amount=100&amount=100&currency=usd&customer=cus_123                      | allowed:allow[0]",
     })
     void stripeAmountsCurrenciesCustomersAndDestinations(String name, String body, String expected) throws Exception {
@@ -62,7 +63,7 @@ class PolicyCheckTest {
 
     @Test
     void aParameterInBothQueryAndBodyIsPollution() throws Exception {
-        assertEquals("denied_malformed:pollution.amount", decide("stripe", EXAMPLE, "POST", "/stripe/v1/payment_intents",
+        assertEquals("denied_malformed:request.repeated.amount", decide("stripe", EXAMPLE, "POST", "/stripe/v1/payment_intents",
                 "amount=100", FORM, "amount=100&currency=usd&customer=cus_123"));
     }
 
@@ -81,7 +82,7 @@ class PolicyCheckTest {
         "US number, no media           | To=%2B15551234567&Body=hi                         | allowed:allow[2]",
         "UK number                     | To=%2B447700900123&Body=hi                        | denied_parameter:allow[2].params.To.pattern",
         "media attached                | To=%2B15551234567&MediaUrl=https%3A%2F%2Fx        | denied_parameter:allow[2].params.MediaUrl.absent",
-        "lower-case to, other number   | To=%2B15551234567&to=%2B447700900123              | denied_malformed:pollution.To",
+        "lower-case to, other number   | To=%2B15551234567&to=%2B447700900123              | denied_malformed:request.repeated.to",
         "lower-case mediaurl           | To=%2B15551234567&mediaurl=https%3A%2F%2Fx        | denied_parameter:allow[2].params.MediaUrl.absent",
     })
     void twilioNumbersAndMedia(String name, String body, String expected) throws Exception {
@@ -127,7 +128,7 @@ class PolicyCheckTest {
         assertEquals("denied_parameter:allow[0].params.bcc.absent", decide("resend", policy, "POST", "/resend/emails", null,
                 "application/json", "{\"to\":[\"a@x.com\"],\"bcc\":[\"spy@evil.com\"]}"), "an array under the name");
         assertEquals("denied_parameter:allow[0].params.tags.absent", decide("resend", policy, "POST", "/resend/emails", null,
-                "application/json", "{\"to\":[\"a@x.com\"],\"tags\":{\"name\":\"x\"}}"), "an object under the name");
+                "application/json", "{\"to\":[\"a@x.com\"],\"tags\":[{\"name\":\"x\"}]}"), "a list of objects under the name");
         assertEquals("denied_parameter:allow[0].params.to.required", decide("resend", policy, "POST", "/resend/emails", null,
                 "application/json", "{\"cc\":[\"a@x.com\"]}"));
         String stripe = "{\"allow\":[{\"operation\":\"payment_intents.create\",\"params\":{\"transfer_data\":{\"absent\":true}}}]}";
@@ -157,7 +158,7 @@ class PolicyCheckTest {
 
     @Test
     void badPoliciesAreRefusedWithTheirPath() {
-        Catalog stripe = Catalog.stripe();
+        Catalog stripe = StripeVendor.CATALOG;
         ObjectMapper json = new ObjectMapper();
         String[][] cases = {
             {"[]", "policy"},

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.keyward.config.SpendConfig;
+import io.keyward.contract.Estimate;
 import io.keyward.request.CallRequest;
 import io.keyward.testing.Calls;
 import java.math.BigDecimal;
@@ -15,13 +15,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class CostModelTest {
-    private static final SpendConfig PRICES = SpendConfig.ofDefaults();
-    private static final Map<String, CostModel> COSTS = CostModels.of(PRICES);
     private static final String FORM = "application/x-www-form-urlencoded";
 
     private static Estimate estimate(String vendor, String path, String type, String body) throws Exception {
         CallRequest call = Calls.parse("POST", "/" + vendor + path, null, type, body).call();
-        return COSTS.get(vendor).estimate(call);
+        return Calls.VENDORS.get(vendor).costs().estimate(call.operation(), call.params());
     }
 
     private static String usd(Estimate e) {
@@ -53,34 +51,8 @@ class CostModelTest {
     void stripeSettlesWithTheAmountTheVendorStates() throws Exception {
         CallRequest call = Calls.parse("POST", "/stripe/v1/payment_intents", null, FORM, "amount=2000&currency=usd").call();
         byte[] answer = "{\"id\":\"pi_1\",\"object\":\"payment_intent\",\"amount\":1500,\"currency\":\"eur\"}".getBytes(StandardCharsets.UTF_8);
-        assertEquals(new BigDecimal("18.000000"), COSTS.get("stripe").actual(call, answer).orElseThrow());
-        assertFalse(COSTS.get("stripe").actual(call, "not json".getBytes(StandardCharsets.UTF_8)).isPresent());
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "160 GSM characters, 1 segment  | 160 | a | 1",
-        "161 GSM characters, 2 segments | 161 | a | 2",
-        "306 GSM characters, 2 segments | 306 | a | 2",
-        "307 GSM characters, 3 segments | 307 | a | 3",
-        "80 euro signs take 2 each      | 80  | € | 1",
-        "ü is in the GSM alphabet       | 160 | ü | 1",
-        "81 euro signs                  | 81  | € | 2",
-        "70 UCS-2 characters, 1 segment | 70  | 中 | 1",
-        "71 UCS-2 characters, 2 segments| 71  | 中 | 2",
-        "134 UCS-2 characters           | 134 | 中 | 2",
-        "135 UCS-2 characters           | 135 | 中 | 3",
-    })
-    void segments(String name, int length, String ch, int segments) {
-        assertEquals(segments, Segments.count(ch.repeat(length)));
-    }
-
-    @Test
-    void oneNonGsmCharacterMakesTheWholeMessageUcs2() {
-        assertEquals(1, Segments.count("a".repeat(160)));
-        assertEquals(3, Segments.count("a".repeat(159) + "→"), "160 UCS-2 characters need three 67-character parts");
-        assertEquals(1, Segments.count("🙂".repeat(35)), "a surrogate pair counts two");
-        assertEquals(2, Segments.count("🙂".repeat(36)));
+        assertEquals(new BigDecimal("18.000000"), Calls.VENDORS.get("stripe").costs().actual(call.operation(), answer).orElseThrow());
+        assertFalse(Calls.VENDORS.get("stripe").costs().actual(call.operation(), "not json".getBytes(StandardCharsets.UTF_8)).isPresent());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -5,12 +5,12 @@ import static org.mockito.Mockito.when;
 
 import io.keyward.config.ConfigLoader;
 import io.keyward.config.KeywardConfig;
+import io.keyward.contract.Vendor;
+import io.keyward.registry.VendorRegistry;
 import io.keyward.request.CallRequest;
 import io.keyward.request.RequestReader;
 import io.keyward.route.Route;
 import io.keyward.route.Router;
-import io.keyward.vendor.VendorProfile;
-import io.keyward.vendor.VendorProfiles;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,14 +28,23 @@ import java.util.Map;
  * the same Router and RequestReader the filter uses, fed by a mocked servlet request.
  */
 public final class Calls {
-    public static final Map<String, VendorProfile> VENDORS;
+    public static final Map<String, Vendor> VENDORS;
     private static final Router ROUTER;
 
     static {
-        KeywardConfig config = new ConfigLoader(Map.of("TEST_JDBC_URL", "jdbc:mariadb://127.0.0.1:1/unused")::get)
-                .parse(TestGateway.yaml("https://vendor.invalid"));
-        VENDORS = VendorProfiles.fromConfig(config.vendors());
+        VENDORS = vendors("https://vendor.invalid");
         ROUTER = new Router("", VENDORS);
+    }
+
+    /** The test config's vendors, all at {@code baseUrl} (Twilio Verify at {@code baseUrl/verify-host}). */
+    public static Map<String, Vendor> vendors(String baseUrl) {
+        KeywardConfig config = new ConfigLoader(Map.of("TEST_JDBC_URL", "jdbc:mariadb://127.0.0.1:1/unused")::get)
+                .parse(TestGateway.yaml(baseUrl));
+        return VendorRegistry.fromConfig(config.vendors(), config.spend());
+    }
+
+    public static Vendor vendor(String name, String baseUrl) {
+        return vendors(baseUrl).get(name);
     }
 
     private Calls() {

@@ -1,4 +1,4 @@
-package io.keyward.request;
+package io.keyward.contract;
 
 /**
  * One parameter of the call as the vendor will read it: decoded name and value, and where it came

@@ -1,8 +1,12 @@
-package io.keyward.spend;
+package io.keyward.stripe;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.keyward.contract.CostModel;
+import io.keyward.contract.Estimate;
+import io.keyward.contract.Operation;
+import io.keyward.contract.ParamName;
+import io.keyward.contract.Params;
 import io.keyward.json.Json;
-import io.keyward.request.CallRequest;
 import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.Set;
@@ -11,12 +15,15 @@ import java.util.regex.Pattern;
 /**
  * Stripe: {@code amount} in the currency's minor units, converted to USD; a Checkout Session is the
  * sum of its {@code price_data} lines. Anything priced elsewhere (a {@code price} id, a capture or
- * confirm of an amount set earlier, a refund of "the rest") is unknown from the request.
+ * confirm of an amount set earlier, a refund of "the rest") is unknown from the request. Every
+ * value is read from the call's one reading, where each name has one value and each list runs
+ * 0..n-1, so a line cannot be skipped and an amount cannot be read twice.
  */
 final class StripeCosts implements CostModel {
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,15}");
     /** Operations whose {@code amount} is what moves; an absent amount moves nothing more. */
     private static final Set<String> AMOUNT_OPTIONAL = Set.of("payment_intents.update");
+    private static final ParamName LINE_ITEMS = ParamName.of("line_items");
     private final Money money;
 
     StripeCosts(Money money) {
@@ -24,58 +31,60 @@ final class StripeCosts implements CostModel {
     }
 
     @Override
-    public Estimate estimate(CallRequest call) {
-        String op = call.operation().name();
+    public Estimate estimate(Operation operation, Params params) {
+        String op = operation.name();
         return switch (op) {
-            case "checkout.sessions.create" -> checkout(call);
+            case "checkout.sessions.create" -> checkout(params);
             case "payment_intents.create", "payment_intents.update", "payment_intents.increment_authorization",
                  "charges.create", "refunds.create", "payouts.create", "transfers.create", "topups.create",
-                 "customers.balance_transactions.create" -> amount(call, "amount", op);
-            case "payment_intents.capture" -> amount(call, "amount_to_capture", op);
-            case "charges.capture" -> amount(call, "amount", op);
-            case "invoiceitems.create" -> invoiceItem(call);
+                 "customers.balance_transactions.create", "charges.capture" -> amount(params, "amount", op);
+            case "payment_intents.capture" -> amount(params, "amount_to_capture", op);
+            case "invoiceitems.create" -> invoiceItem(params);
             default -> Estimate.unknown(op + " is priced by objects the request only refers to");
         };
     }
 
-    private Estimate amount(CallRequest call, String field, String op) {
-        Optional<String> amount = call.value(field);
+    private Estimate amount(Params params, String field, String op) {
+        Optional<String> amount = params.scalar(field);
         if (amount.isEmpty()) {
             return AMOUNT_OPTIONAL.contains(op) ? Estimate.of(BigDecimal.ZERO) : Estimate.unknown(op + " without " + field);
         }
-        return minor(amount.get(), call.value("currency"));
+        return minor(amount.get(), params.scalar("currency"));
     }
 
-    private Estimate invoiceItem(CallRequest call) {
-        if (call.value("amount").isPresent()) {
-            return minor(call.value("amount").get(), call.value("currency"));
+    private Estimate invoiceItem(Params params) {
+        Optional<String> amount = params.scalar("amount");
+        if (amount.isPresent()) {
+            return minor(amount.get(), params.scalar("currency"));
         }
-        Optional<String> unit = call.value("unit_amount");
+        Optional<String> unit = params.scalar("unit_amount");
         if (unit.isEmpty()) {
             return Estimate.unknown("invoice item priced by a price id");
         }
-        return times(minor(unit.get(), call.value("currency")), call.value("quantity").orElse("1"));
+        return times(minor(unit.get(), params.scalar("currency")), params.scalar("quantity").orElse("1"));
     }
 
-    private Estimate checkout(CallRequest call) {
+    private Estimate checkout(Params params) {
+        int lines = params.listSize(LINE_ITEMS);
+        if (lines == 0) {
+            return Estimate.unknown("checkout session without line_items");
+        }
         BigDecimal total = BigDecimal.ZERO;
-        for (int i = 0; ; i++) {
-            String line = "line_items[" + i + "]";
-            if (call.values(line + "[*]").isEmpty() && call.values(line + "[*][*]").isEmpty()
-                    && call.values(line + "[*][*][*]").isEmpty()) {
-                return i == 0 ? Estimate.unknown("checkout session without line_items") : Estimate.of(total);
-            }
-            Optional<String> unit = call.value(line + "[price_data][unit_amount]");
+        for (int i = 0; i < lines; i++) {
+            ParamName line = LINE_ITEMS.child(Integer.toString(i));
+            ParamName priceData = line.child("price_data");
+            Optional<String> unit = params.scalar(priceData.child("unit_amount"));
             if (unit.isEmpty()) {
                 return Estimate.unknown("checkout line " + i + " is priced by a price id");
             }
-            Estimate lineCost = times(minor(unit.get(), call.value(line + "[price_data][currency]")),
-                    call.value(line + "[quantity]").orElse("1"));
+            Estimate lineCost = times(minor(unit.get(), params.scalar(priceData.child("currency"))),
+                    params.scalar(line.child("quantity")).orElse("1"));
             if (!lineCost.known()) {
                 return lineCost;
             }
             total = total.add(lineCost.usd());
         }
+        return Estimate.of(total);
     }
 
     private Estimate minor(String amount, Optional<String> currency) {
@@ -97,29 +106,17 @@ final class StripeCosts implements CostModel {
     }
 
     @Override
-    public Optional<BigDecimal> actual(CallRequest call, byte[] responseJson) {
-        JsonNode body = parse(responseJson);
+    public Optional<BigDecimal> actual(Operation operation, byte[] responseJson) {
+        JsonNode body = Json.objectOrNull(responseJson);
         if (body == null) {
             return Optional.empty();
         }
-        String field = call.operation().name().equals("checkout.sessions.create") ? "amount_total" : "amount";
+        String field = operation.name().equals("checkout.sessions.create") ? "amount_total" : "amount";
         JsonNode amount = body.get(field);
         JsonNode currency = body.get("currency");
         if (amount == null || !amount.isIntegralNumber() || currency == null || !currency.isTextual()) {
             return Optional.empty();
         }
         return money.toUsd(amount.decimalValue(), currency.textValue());
-    }
-
-    static JsonNode parse(byte[] json) {
-        if (json == null || json.length == 0) {
-            return null;
-        }
-        try {
-            JsonNode node = Json.MAPPER.readTree(json);
-            return node != null && node.isObject() ? node : null;
-        } catch (java.io.IOException e) {
-            return null;
-        }
     }
 }

@@ -1,4 +1,4 @@
-package io.keyward.spend;
+package io.keyward.twilio;
 
 /**
  * SMS segments of a message body, as carriers count them: GSM-7 fits 160 characters in one

@@ -1,4 +1,4 @@
-package io.keyward.spend;
+package io.keyward.contract;
 
 import java.math.BigDecimal;
 

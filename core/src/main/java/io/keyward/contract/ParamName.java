@@ -1,4 +1,4 @@
-package io.keyward.request;
+package io.keyward.contract;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +20,19 @@ public record ParamName(List<String> segments) {
 
     public ParamName {
         segments = List.copyOf(segments);
+    }
+
+    /** A name from its segments: {@code of("line_items", "0", "quantity")}. */
+    public static ParamName of(String... segments) {
+        return new ParamName(List.of(segments));
+    }
+
+    /** This name with one more segment: {@code line_items} to {@code line_items[0]}. */
+    public ParamName child(String segment) {
+        List<String> longer = new ArrayList<>(segments.size() + 1);
+        longer.addAll(segments);
+        longer.add(segment);
+        return new ParamName(longer);
     }
 
     /**

@@ -1,4 +1,4 @@
-package io.keyward.vendor;
+package io.keyward.contract;
 
 /**
  * One operation of a vendor's API, named as the vendor's own SDKs name it.

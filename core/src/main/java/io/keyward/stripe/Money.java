@@ -1,5 +1,6 @@
-package io.keyward.spend;
+package io.keyward.stripe;
 
+import io.keyward.money.Usd;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Locale;
@@ -14,7 +15,6 @@ final class Money {
             "pyg", "rwf", "ugx", "vnd", "vuv", "xaf", "xof", "xpf");
     /** Currencies with three decimals. */
     private static final Set<String> THREE_DECIMAL = Set.of("bhd", "jod", "kwd", "omr", "tnd");
-    static final int SCALE = 6;
 
     private final Map<String, BigDecimal> fxUsd;
 
@@ -33,6 +33,6 @@ final class Money {
         if (rate == null) {
             return Optional.empty();
         }
-        return Optional.of(minorUnits.abs().movePointLeft(exponent(currency)).multiply(rate).setScale(SCALE, RoundingMode.UP));
+        return Optional.of(minorUnits.abs().movePointLeft(exponent(currency)).multiply(rate).setScale(Usd.SCALE, RoundingMode.UP));
     }
 }

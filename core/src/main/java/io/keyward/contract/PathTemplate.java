@@ -1,4 +1,4 @@
-package io.keyward.vendor;
+package io.keyward.contract;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -60,6 +60,11 @@ public final class PathTemplate {
             }
         }
         return Optional.of(vars);
+    }
+
+    /** Whether segment {@code index} is fixed text, not a {@code {variable}}. */
+    public boolean isLiteral(int index) {
+        return !segments.get(index).startsWith("{");
     }
 
     /** How many literal segments it has: when two templates match, the more literal one wins. */

@@ -1,4 +1,4 @@
-package io.keyward.secret;
+package io.keyward.contract;
 
 /**
  * The real credential for one upstream call: the {@code Authorization} value to send and the path

@@ -1,4 +1,4 @@
-package io.keyward.vendor;
+package io.keyward.contract;
 
 /** The body an operation takes, which decides the Content-Type Keyward accepts and how it parses it. */
 public enum BodyFormat {
