@@ -36,10 +36,12 @@ final class JsonParams {
 
     /** The body as a JSON object or array. */
     static JsonNode read(byte[] body) {
-        FormParser.utf8(body, Param.Source.BODY);
+        // Parsed from the strictly decoded text, not the bytes: given bytes, Jackson guesses UTF-16 or
+        // UTF-32 from NULs near the start, and would read a document the vendor (reading UTF-8) never sees.
+        String text = FormParser.utf8(body, Param.Source.BODY);
         JsonNode tree;
         try {
-            tree = STRICT.readTree(body);
+            tree = STRICT.readTree(text);
         } catch (IOException e) {
             throw malformed("is not valid JSON, repeats a key, or nests deeper than " + MAX_DEPTH);
         }

@@ -13,7 +13,9 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.keyward.store.CallRow;
+import io.keyward.testing.Calls;
 import io.keyward.testing.Capture;
+import io.keyward.testing.Differential;
 import io.keyward.testing.RawHttp;
 import io.keyward.testing.GatewayExtension;
 import io.keyward.testing.TestSecrets;
@@ -81,6 +83,9 @@ class CaptureReplayTest {
                 assertSameHeader(h[0], h[1], seen.getHeader(h[0]));
             }
         }
+        // The vendor's own reading of what it received is what Keyward checked and priced.
+        Calls.Parsed keywards = keywardsReading(capture);
+        Differential.assertSameReading(keywards.route(), keywards.call(), seen);
         assertFalse(seen.getUrl().contains("kw_"), "vault key must not reach the vendor in the URL");
         assertFalse(new String(seen.getBody(), StandardCharsets.UTF_8).contains("kw_"));
         for (HttpHeader h : seen.getHeaders().all()) {
@@ -123,6 +128,16 @@ class CaptureReplayTest {
         assertEquals("denied_parameter", row.policyCheckResult());
         assertEquals("allow[0].params." + c.forbiddingRule(), row.rule());
         assertEquals(c.operation(), row.operation());
+    }
+
+    /** The capture as the gateway's request step reads it (the same code, called directly). */
+    private static Calls.Parsed keywardsReading(Capture capture) throws java.io.IOException {
+        String target = capture.target();
+        int q = target.indexOf('?');
+        java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
+        capture.headers().forEach(h -> headers.put(h[0], h[1]));
+        return Calls.parseAt(gw.vendor().baseUrl(), capture.method(), q < 0 ? target : target.substring(0, q),
+                q < 0 ? null : target.substring(q + 1), capture.header("Content-Type"), capture.body(), headers);
     }
 
     /** A capture sent on behalf of a connected account needs a policy that names that account. */

@@ -65,10 +65,24 @@ public final class Calls {
 
     public static Parsed parse(String method, String rawPath, String rawQuery, String contentType, byte[] body,
                                Map<String, String> extraHeaders, boolean decodeBodies) throws IOException {
-        Route route = route(rawPath, rawQuery);
+        return parse(ROUTER, method, rawPath, rawQuery, contentType, body, extraHeaders, decodeBodies);
+    }
+
+    /**
+     * The call as a gateway whose vendors all live at {@code vendorBaseUrl} reads it (the test
+     * gateway's config): the route then names the same upstream base as the gateway's.
+     */
+    public static Parsed parseAt(String vendorBaseUrl, String method, String rawPath, String rawQuery, String contentType,
+                                 byte[] body, Map<String, String> headers) throws IOException {
+        return parse(new Router("", vendors(vendorBaseUrl)), method, rawPath, rawQuery, contentType, body, headers, false);
+    }
+
+    private static Parsed parse(Router router, String method, String rawPath, String rawQuery, String contentType, byte[] body,
+                                Map<String, String> extraHeaders, boolean decodeBodies) throws IOException {
+        Route route = router.route(rawPath, rawQuery).orElseThrow(() -> new AssertionError("not a vendor path: " + rawPath));
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        if (contentType != null) {
-            headers.put("Content-Type", List.of(contentType));
+        if (contentType != null && extraHeaders.keySet().stream().noneMatch(n -> n.equalsIgnoreCase("Content-Type"))) {
+            headers.put("Content-Type", new ArrayList<>(List.of(contentType)));
         }
         extraHeaders.forEach((k, v) -> headers.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
         HttpServletRequest request = mock(HttpServletRequest.class);
