@@ -13,13 +13,46 @@ import java.util.regex.Pattern;
  * {@code [1, to]}. Policy rules use the same form, where {@code *} stands for zero or one segment
  * ({@code to[*]} covers {@code "to": "a@x"} and {@code "to": ["a@x", ...]} alike).
  */
-public record ParamName(List<String> segments) {
+public final class ParamName {
     public static final String ANY = "*";
     private static final Pattern FORM = Pattern.compile("([^\\[\\]]+)((?:\\[[^\\[\\]]*\\])*)");
     private static final Pattern RULE_PART = Pattern.compile("\\[([^\\[\\]]*)\\]|\\.([^\\[\\].]+)");
+    private final List<String> segments;
+    /** Names are map keys by the ten thousand when a big call is read: the hash is worked out once. */
+    private final int hash;
 
-    public ParamName {
-        segments = List.copyOf(segments);
+    public ParamName(List<String> segments) {
+        this(List.copyOf(segments), true);
+    }
+
+    /** @param segments an immutable list, taken as it is */
+    private ParamName(List<String> segments, boolean immutable) {
+        this.segments = segments;
+        this.hash = segments.hashCode();
+    }
+
+    public List<String> segments() {
+        return segments;
+    }
+
+    /** The name this one lies directly beneath ({@code line_items[0]} for {@code line_items[0][quantity]}); the empty name for a top-level one. */
+    public ParamName parent() {
+        return new ParamName(segments.subList(0, segments.size() - 1), true);
+    }
+
+    /** The last segment. */
+    public String last() {
+        return segments.get(segments.size() - 1);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ParamName name && name.hash == hash && name.segments.equals(segments);
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
     }
 
     /** A name from its segments: {@code of("line_items", "0", "quantity")}. */
@@ -29,10 +62,9 @@ public record ParamName(List<String> segments) {
 
     /** This name with one more segment: {@code line_items} to {@code line_items[0]}. */
     public ParamName child(String segment) {
-        List<String> longer = new ArrayList<>(segments.size() + 1);
-        longer.addAll(segments);
-        longer.add(segment);
-        return new ParamName(longer);
+        String[] longer = segments.toArray(new String[segments.size() + 1]);
+        longer[segments.size()] = segment;
+        return new ParamName(List.of(longer), true);
     }
 
     /**

@@ -5,13 +5,10 @@ import io.keyward.decision.Refusal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The call's parameters as the vendor will read them: the one reading that the policy, the cost
@@ -49,7 +46,7 @@ public final class Params {
      * @throws Refusal {@code denied_malformed} naming the parameter that could be read two ways
      */
     public static Params canonical(List<Param> raw, ParamReading reading) {
-        Map<ParamName, Param> byKey = new LinkedHashMap<>();
+        Map<ParamName, Param> byKey = new HashMap<>(raw.size() * 2);
         Map<String, Integer> listLengths = new HashMap<>();
         List<Param> all = new ArrayList<>(raw.size());
         for (Param p : raw) {
@@ -69,15 +66,27 @@ public final class Params {
                         : "is given more than once with different values", "request.repeated");
             }
         }
-        Map<ParamName, Set<String>> kids = new HashMap<>();
-        for (ParamName key : byKey.keySet()) {
-            List<String> segments = key.segments();
-            for (int n = 0; n < segments.size(); n++) {
-                kids.computeIfAbsent(new ParamName(segments.subList(0, n)), k -> new LinkedHashSet<>()).add(segments.get(n));
+        // Each (container, child) pair is met once: a leaf's own name is unique, and the walk up
+        // stops at the first container already registered. So the children need no set.
+        Map<ParamName, List<String>> kids = new HashMap<>(all.size());
+        for (Param kept : all) {
+            for (ParamName name = fold(kept.name(), reading); !name.segments().isEmpty(); ) {
+                ParamName parent = name.parent();
+                List<String> siblings = kids.get(parent);
+                boolean seen = siblings != null;
+                if (!seen) {
+                    siblings = new ArrayList<>(4);
+                    kids.put(parent, siblings);
+                }
+                siblings.add(name.last());
+                if (seen) {
+                    break;
+                }
+                name = parent;
             }
         }
         Map<ParamName, List<String>> children = new HashMap<>(kids.size() * 2);
-        for (Map.Entry<ParamName, Set<String>> e : kids.entrySet()) {
+        for (Map.Entry<ParamName, List<String>> e : kids.entrySet()) {
             Param leaf = byKey.get(e.getKey());
             if (leaf != null) {
                 throw malformed(leaf.name(), "is sent both as a value and as a list or object", "request.shape");
@@ -88,34 +97,35 @@ public final class Params {
     }
 
     /** Children in index order for a list (checked to run 0..n-1), in arrival order for an object. */
-    private static List<String> ordered(ParamName parent, Set<String> kids) {
+    private static List<String> ordered(ParamName parent, List<String> kids) {
         int indexes = 0;
         for (String kid : kids) {
             if (isIndex(kid)) {
                 indexes++;
-            } else if (!kid.isEmpty() && kid.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            } else if (allDigits(kid)) {
                 throw malformed(parent.child(kid), "has an index with a leading zero", "request.list");
             }
         }
         if (indexes == 0) {
-            return List.copyOf(kids);
+            return Collections.unmodifiableList(kids);
         }
         if (indexes != kids.size()) {
             throw malformed(parent, "mixes list indexes and names", "request.list");
         }
-        List<String> inOrder = new ArrayList<>(kids.size());
-        for (int i = 0; i < kids.size(); i++) {
-            String index = Integer.toString(i);
-            if (!kids.contains(index)) {
-                throw malformed(parent, "is a list with a gap: its indexes must run 0, 1, 2 ... (" + index + " is missing)", "request.list");
+        // n distinct indexes all below n are exactly 0..n-1.
+        String[] inOrder = new String[kids.size()];
+        for (String kid : kids) {
+            int index = Integer.parseInt(kid);
+            if (index >= inOrder.length) {
+                throw malformed(parent, "is a list with a gap: its indexes must run 0, 1, 2 ... without one missing", "request.list");
             }
-            inOrder.add(index);
+            inOrder[index] = kid;
         }
-        return inOrder;
+        return List.of(inOrder);
     }
 
-    private static boolean isIndex(String segment) {
-        if (segment.isEmpty() || segment.length() > 9 || segment.length() > 1 && segment.charAt(0) == '0') {
+    private static boolean allDigits(String segment) {
+        if (segment.isEmpty()) {
             return false;
         }
         for (int i = 0; i < segment.length(); i++) {
@@ -124,6 +134,10 @@ public final class Params {
             }
         }
         return true;
+    }
+
+    private static boolean isIndex(String segment) {
+        return segment.length() <= 9 && !(segment.length() > 1 && segment.charAt(0) == '0') && allDigits(segment);
     }
 
     private static ParamName fold(ParamName name, ParamReading reading) {

@@ -27,8 +27,6 @@ final class FormParser {
     private FormParser() {
     }
 
-    private static final java.util.regex.Pattern PLAIN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_.<>-]+");
-
     static List<Param> parse(String text, Param.Source source, ParamReading reading) {
         List<Param> params = new ArrayList<>();
         if (text == null || text.isEmpty()) {
@@ -44,36 +42,66 @@ final class FormParser {
             if (name.isEmpty()) {
                 throw malformed(source, "a parameter without a name");
             }
-            params.add(new Param(source, name(name, source, reading), value));
+            params.add(new Param(source, reading.nestedNames() ? nested(name, source) : flat(name, source), value));
         }
         return params;
     }
 
-    private static ParamName name(String name, Param.Source source, ParamReading reading) {
-        if (!reading.nestedNames()) {
-            if (!PLAIN_NAME.matcher(name).matches()) {
-                throw malformed(source, "a parameter name with characters this vendor does not use in names (brackets, spaces...)");
+    /** Twilio's kind of name: one flat name, no brackets. */
+    private static ParamName flat(String name, Param.Source source) {
+        if (!plain(name)) {
+            throw malformed(source, "a parameter name with characters this vendor does not use in names (brackets, spaces...)");
+        }
+        return ParamName.of(name);
+    }
+
+    /** Stripe's (Rack's) kind of name: {@code first[a][b]}, every bracket closed, none empty. */
+    private static ParamName nested(String name, Param.Source source) {
+        int open = name.indexOf('[');
+        String first = open < 0 ? name : name.substring(0, open);
+        if (!plain(first)) {
+            throw malformed(source, open == 0 || first.indexOf(']') >= 0 ? "a parameter name with unbalanced brackets"
+                    : "a parameter name with characters this vendor does not use in names (spaces, quotes...)");
+        }
+        if (open < 0) {
+            return ParamName.of(first);
+        }
+        List<String> segments = new ArrayList<>(4);
+        segments.add(first);
+        for (int i = open; i < name.length(); ) {
+            int close = name.indexOf(']', i + 1);
+            if (name.charAt(i) != '[' || close < 0 || name.lastIndexOf('[', close) != i) {
+                throw malformed(source, "a parameter name with unbalanced brackets");
             }
-            return ParamName.of(name);
-        }
-        ParamName parsed;
-        try {
-            parsed = ParamName.ofForm(name);
-        } catch (IllegalArgumentException e) {
-            throw malformed(source, "a parameter name with unbalanced brackets");
-        }
-        if (!PLAIN_NAME.matcher(parsed.segments().get(0)).matches()) {
-            throw malformed(source, "a parameter name with characters this vendor does not use in names (spaces, quotes...)");
-        }
-        for (String segment : parsed.segments()) {
-            if (segment.isEmpty()) {
+            if (close == i + 1) {
                 throw malformed(source, "an empty bracket pair ([]) in a parameter name: send list items with their index ([0], [1] ...)");
             }
+            segments.add(name.substring(i + 1, close));
+            i = close + 1;
         }
-        return parsed;
+        return new ParamName(segments);
+    }
+
+    /** {@code [A-Za-z0-9_.<>-]+}: the characters vendors use in top-level names. */
+    private static boolean plain(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || c == '_' || c == '.' || c == '-' || c == '<' || c == '>';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static String decode(String text, Param.Source source) {
+        if (plainText(text, source)) {
+            return text;
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
@@ -94,6 +122,23 @@ final class FormParser {
             }
         }
         return utf8(bytes.toByteArray(), source);
+    }
+
+    /** Whether the text decodes to itself (no {@code %}, no {@code +}); refuses what no form may hold raw. */
+    private static boolean plainText(String text, Param.Source source) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '%' || c == '+') {
+                return false;
+            }
+            if (c <= 0x20 || c == 0x7f || c > 0x7e) {
+                throw malformed(source, "a raw space, control or non-ASCII character");
+            }
+            if (c == ';') {
+                throw malformed(source, "a raw ';' (some servers split parameters on it): send it as %3B");
+            }
+        }
+        return true;
     }
 
     static String utf8(byte[] bytes, Param.Source source) {

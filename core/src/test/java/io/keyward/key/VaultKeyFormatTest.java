@@ -78,4 +78,18 @@ class VaultKeyFormatTest {
         assertFalse(a.matches(format.generate().secret(), a.hash(key.secret())));
         assertNotEquals(new String(a.hash(key.secret())), new String(b.hash(key.secret())));
     }
+
+    @Test
+    void scrubKeepsOnlyTheIdOfAnyVaultKeyInAgentChosenText() {
+        PresentedKey key = format.generate();
+        String text = key.text();
+        String id = text.substring(3, 19);
+        assertEquals("/2010-04-01/Accounts/kw_" + id + "_[redacted]/Calls.json",
+                VaultKeyFormat.scrub("/2010-04-01/Accounts/" + text + "/Calls.json"));
+        assertEquals("/Accounts/kw_" + id + "_[redacted].json", VaultKeyFormat.scrub("/Accounts/" + text.replace("_", "%5F") + ".json"));
+        assertEquals("a kw_[redacted] b", VaultKeyFormat.scrub("a kw_NOTANIDbutlongenough_x b"), "a key-shaped run without a valid id");
+        assertEquals("kw_short and kw", VaultKeyFormat.scrub("kw_short and kw"), "too short to be a key: kept");
+        assertEquals(null, VaultKeyFormat.scrub(null));
+        assertFalse(VaultKeyFormat.scrub("x" + text + "y" + text).contains(key.secret()));
+    }
 }

@@ -186,4 +186,29 @@ class PolicyCheckTest {
             assertTrue(e.getMessage().startsWith(c[1] + ": "));
         }
     }
+
+    /** A pattern that backtracks for ever in java.util.regex answers at once on RE2/J. */
+    @Test
+    void patternsRunInLinearTime() throws Exception {
+        String policy = "{\"allow\":[{\"operation\":\"customers.create\",\"params\":{\"name\":{\"pattern\":\"(a+)+$\"}}}]}";
+        long start = System.nanoTime();
+        assertEquals("denied_parameter:allow[0].params.name.pattern", decide("stripe", policy, "POST", "/stripe/v1/customers", null, FORM,
+                "name=" + "a".repeat(5_000) + "!"));
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "java.util.regex would not finish this in years");
+        ObjectMapper json = new ObjectMapper();
+        PolicyException lookaround = assertThrows(PolicyException.class, () -> PolicyParser.parse(json.readTree(
+                "{\"allow\":[{\"operation\":\"customers.create\",\"params\":{\"name\":{\"pattern\":\"(?=a)a\"}}}]}"), StripeVendor.CATALOG));
+        assertEquals("policy.allow[0].params.name.pattern", lookaround.path());
+    }
+
+    @Test
+    void redirectingHeadersNeedATopLevelRule() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        PolicyException typo = assertThrows(PolicyException.class, () -> PolicyParser.parse(json.readTree(
+                "{\"stripe_acount\":{\"in\":[\"acct_1\"]},\"allow\":[]}"), StripeVendor.CATALOG));
+        assertEquals("policy.stripe_acount", typo.path());
+        PolicyException badRule = assertThrows(PolicyException.class, () -> PolicyParser.parse(json.readTree(
+                "{\"stripe_account\":{\"inn\":[\"acct_1\"]},\"allow\":[]}"), StripeVendor.CATALOG));
+        assertEquals("policy.stripe_account.inn", badRule.path());
+    }
 }

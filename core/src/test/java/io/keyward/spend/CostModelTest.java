@@ -91,4 +91,21 @@ class CostModelTest {
     void nothingIsKnownWithoutAnOperation() throws Exception {
         assertNull(Calls.parse("POST", "/stripe/v1/unknown", null, FORM, "a=1").call().operation());
     }
+
+    /**
+     * A 1 MiB batch (about 17,000 emails) is read and priced whole; how fast is measured by
+     * {@code PricingBenchmark} (docs/perf/pricing.md), not here: this machine is shared.
+     */
+    @Test
+    void aOneMebibyteBatchIsPricedEmailByEmail() throws Exception {
+        StringBuilder batch = new StringBuilder("[");
+        int emails = 0;
+        while (batch.length() < 1024 * 1024 - 200) {
+            batch.append(emails++ == 0 ? "" : ",").append("{\"from\":\"a@x.com\",\"to\":[\"b@x.com\",\"c@x.com\"],\"cc\":\"d@x.com, e@x.com\"}");
+        }
+        byte[] body = batch.append("]").toString().getBytes(StandardCharsets.UTF_8);
+        CallRequest call = Calls.parse("POST", "/resend/emails/batch", null, "application/json", body, Map.of(), false).call();
+        Estimate estimate = Calls.VENDORS.get("resend").costs().estimate(call.operation(), call.params());
+        assertEquals(0, estimate.usd().compareTo(new BigDecimal("0.001").multiply(BigDecimal.valueOf(4L * emails))), "four recipients each");
+    }
 }
