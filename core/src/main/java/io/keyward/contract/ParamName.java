@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
  */
 public final class ParamName {
     public static final String ANY = "*";
-    private static final Pattern FORM = Pattern.compile("([^\\[\\]]+)((?:\\[[^\\[\\]]*\\])*)");
     private static final Pattern RULE_PART = Pattern.compile("\\[([^\\[\\]]*)\\]|\\.([^\\[\\].]+)");
     private final List<String> segments;
     /** Names are map keys by the ten thousand when a big call is read: the hash is worked out once. */
@@ -68,23 +67,27 @@ public final class ParamName {
     }
 
     /**
-     * A form or query field name in Stripe's bracket notation.
+     * A form or query field name in Stripe's bracket notation: {@code first[a][b]}, every bracket
+     * closed, nothing after the last. Read by hand, not by a regular expression: a regex over
+     * repeated groups recurses once per group and overflows the stack on a long enough name.
      *
      * @throws IllegalArgumentException when the brackets are not well formed (a vendor's parser
      *     could read such a name in a way the policy did not)
      */
     public static ParamName ofForm(String name) {
-        Matcher m = FORM.matcher(name);
-        if (!m.matches()) {
+        int open = name.indexOf('[');
+        String first = open < 0 ? name : name.substring(0, open);
+        if (first.isEmpty() || first.indexOf(']') >= 0) {
             throw new IllegalArgumentException("badly formed parameter name");
         }
-        List<String> segments = new ArrayList<>();
-        segments.add(m.group(1));
-        String rest = m.group(2);
-        int i = 0;
-        while (i < rest.length()) {
-            int close = rest.indexOf(']', i);
-            segments.add(rest.substring(i + 1, close));
+        List<String> segments = new ArrayList<>(4);
+        segments.add(first);
+        for (int i = open; i >= 0 && i < name.length(); ) {
+            int close = name.indexOf(']', i + 1);
+            if (name.charAt(i) != '[' || close < 0 || name.lastIndexOf('[', close) != i) {
+                throw new IllegalArgumentException("badly formed parameter name");
+            }
+            segments.add(name.substring(i + 1, close));
             i = close + 1;
         }
         return new ParamName(segments);

@@ -10,10 +10,13 @@ import io.keyward.forward.UpstreamFailure;
 import io.keyward.money.Usd;
 import io.keyward.spend.Budget;
 import io.keyward.spend.Reservation;
+import io.keyward.contract.Param;
 import io.keyward.key.VaultKey;
+import io.keyward.key.VaultKeyFormat;
 import io.keyward.request.CallRequest;
 import io.keyward.route.Route;
 import io.keyward.contract.UpstreamCredential;
+import io.keyward.secret.CredentialInjector;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -23,6 +26,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -91,8 +95,10 @@ public final class KeywardFilter implements Filter {
         } catch (Refusal refusal) {
             event.refused(refusal);
             ErrorReply.write(response, refusal, event.requestId());
-        } catch (RuntimeException e) {
-            // A fault of Keyward's own: the agent learns only that the store or gateway is unavailable.
+        } catch (RuntimeException | StackOverflowError e) {
+            // A fault of Keyward's own: the agent learns only that the store or gateway is unavailable,
+            // and the call is still refused and audited (a stack overflow included: it is an Error,
+            // and would otherwise escape to the container's HTML error page with no audit row).
             LOG.error("Call {} failed inside Keyward: {}", event.requestId(), Faults.describe(e));
             Refusal unavailable = new Refusal(Code.ERROR_UNAVAILABLE, "Keyward is unavailable; try again later");
             event.refused(unavailable);
@@ -114,6 +120,7 @@ public final class KeywardFilter implements Filter {
         budgetHeaders(response, keyward.spend().budget(key));
         CallRequest call = keyward.requestReader().read(request, route);
         event.call(call);
+        refuseVaultKeyInTheCall(key, route, call);
         event.allowedBy(keyward.policy().check(key, route, call));
         keyward.guards().check(key, call);
         Reservation reservation = keyward.spend().reserve(key, route, call);
@@ -133,6 +140,23 @@ public final class KeywardFilter implements Filter {
         }
         event.forwarded(result);
         event.settled(keyward.spend().settle(reservation, route, call, result));
+    }
+
+    /**
+     * The vault key is the agent's, never the vendor's: a call that would carry it upstream (in the
+     * path once the account segment is set, in a parameter, an admitted header or the body) is refused. twilio-java's
+     * username in {@code /Accounts/{Sid}/} is the one place it may appear: that segment is replaced.
+     */
+    private static void refuseVaultKeyInTheCall(VaultKey key, Route route, CallRequest call) {
+        String mark = VaultKeyFormat.PREFIX + key.id();
+        boolean carried = CredentialInjector.upstreamPath(route, call).contains(mark)
+                || call.params().all().stream().anyMatch(p -> p.source() != Param.Source.PATH && p.value() != null && p.value().contains(mark))
+                || call.headers().stream().anyMatch(h -> h.value().contains(mark))
+                || new String(call.body(), StandardCharsets.ISO_8859_1).contains(mark);
+        if (carried) {
+            throw new Refusal(Code.DENIED_MALFORMED, 400, "the call carries its own vault key outside Authorization;"
+                    + " it is never sent to the vendor", "request.vault_key");
+        }
     }
 
     private static void budgetHeaders(HttpServletResponse response, Budget budget) {

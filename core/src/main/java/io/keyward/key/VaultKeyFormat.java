@@ -25,9 +25,9 @@ public final class VaultKeyFormat {
             "kw_([0-9a-z]{" + ID_CHARS + "})_([0-9A-Za-z]{" + SECRET_CHARS + "})([0-9A-Za-z]{" + CHECKSUM_CHARS + "})");
     private static final Pattern ID_SHAPE = Pattern.compile("[0-9a-z]{" + ID_CHARS + "}");
 
-    /** A run that may spell a vault key, raw or percent-encoded ({@code kw_...}, {@code kw%5F...}). */
-    private static final Pattern CANDIDATE = Pattern.compile("kw(?:_|%5[Ff])(?:[0-9A-Za-z_]|%[0-9A-Fa-f]{2})+");
     private static final int SHORTEST_TO_SCRUB = PREFIX.length() + ID_CHARS;
+    /** Percent-encoding nested deeper than this is not unwrapped further; such text is not kept. */
+    private static final int MAX_ENCODING_LEVELS = 8;
 
     private final SecureRandom random;
 
@@ -65,39 +65,80 @@ public final class VaultKeyFormat {
     }
 
     /**
-     * The text with every vault key in it (raw or percent-encoded) replaced by its public id:
-     * {@code kw_<id>_[redacted]}. For whatever an agent chose that is written down (a path, a
-     * reason, an idempotency key): twilio-java, for one, puts its username, the vault key, in the path.
+     * The text with every vault key in it replaced by its public id: {@code kw_<id>_[redacted]}. For
+     * whatever an agent chose that is written down (a path, a reason, an idempotency key): twilio-java,
+     * for one, puts its username, the vault key, in the path. A key may be percent-encoded any number
+     * of times ({@code %6Bw%5F...}); when one is found the text is kept decoded, with control
+     * characters shown as {@code ?}. Linear in the text's length, without regular expressions.
      */
     public static String scrub(String text) {
-        if (text == null || !text.contains("kw")) {
-            return text;
+        if (text == null) {
+            return null;
         }
-        Matcher m = CANDIDATE.matcher(text);
-        StringBuilder out = new StringBuilder(text.length());
-        int last = 0;
-        while (m.find()) {
-            String decoded = percentDecoded(m.group());
-            if (decoded.length() < SHORTEST_TO_SCRUB) {
-                continue;
+        String plain = text;
+        for (int level = 0; plain.indexOf('%') >= 0; level++) {
+            String decoded = percentDecoded(plain);
+            if (decoded.equals(plain)) {
+                break;
             }
-            String id = decoded.substring(PREFIX.length(), PREFIX.length() + ID_CHARS);
-            out.append(text, last, m.start()).append(PREFIX).append(isKeyId(id) ? id + "_" : "").append("[redacted]");
-            last = m.end();
+            if (level == MAX_ENCODING_LEVELS) {
+                return "[text encoded more than " + MAX_ENCODING_LEVELS + " times, not kept]";
+            }
+            plain = decoded;
         }
-        return last == 0 ? text : out.append(text, last, text.length()).toString();
+        String redacted = redactKeys(plain);
+        return redacted == null ? text : printable(redacted);
     }
 
-    private static String percentDecoded(String run) {
-        StringBuilder out = new StringBuilder(run.length());
-        for (int i = 0; i < run.length(); i++) {
-            char c = run.charAt(i);
-            if (c == '%' && i + 2 < run.length()) {
-                out.append((char) Integer.parseInt(run.substring(i + 1, i + 3), 16));
+    /** {@code text} with each {@code kw_} run long enough to be a key redacted, or null when there is none. */
+    private static String redactKeys(String text) {
+        StringBuilder out = null;
+        int last = 0;
+        for (int at = text.indexOf(PREFIX); at >= 0; at = text.indexOf(PREFIX, at + 1)) {
+            int end = at + PREFIX.length();
+            while (end < text.length() && isKeyChar(text.charAt(end))) {
+                end++;
+            }
+            if (end - at < SHORTEST_TO_SCRUB) {
+                continue;
+            }
+            String id = text.substring(at + PREFIX.length(), at + SHORTEST_TO_SCRUB);
+            if (out == null) {
+                out = new StringBuilder(text.length());
+            }
+            out.append(text, last, at).append(PREFIX).append(isKeyId(id) ? id + "_" : "").append("[redacted]");
+            last = end;
+            at = end - 1;
+        }
+        return out == null ? null : out.append(text, last, text.length()).toString();
+    }
+
+    private static boolean isKeyChar(char c) {
+        return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_';
+    }
+
+    /** One level of {@code %XX} decoding, each byte taken as one character; malformed escapes kept. */
+    private static String percentDecoded(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            int hi = c == '%' && i + 2 < text.length() ? Character.digit(text.charAt(i + 1), 16) : -1;
+            int lo = hi >= 0 ? Character.digit(text.charAt(i + 2), 16) : -1;
+            if (lo >= 0) {
+                out.append((char) (hi * 16 + lo));
                 i += 2;
             } else {
                 out.append(c);
             }
+        }
+        return out.toString();
+    }
+
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out.append(c < 0x20 || c == 0x7f ? '?' : c);
         }
         return out.toString();
     }

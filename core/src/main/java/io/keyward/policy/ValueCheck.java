@@ -118,7 +118,8 @@ interface ValueCheck {
      * fails rather than being guessed at.
      */
     record DomainIn(Set<String> domains) implements ValueCheck {
-        private static final Pattern ADDRESS = Pattern.compile("[^\\s@<>,;\"()\\[\\]\\\\]+@([A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+)\\.?");
+        // RE2/J: the value is the agent's, and java.util.regex recurses once per repeated group.
+        private static final com.google.re2j.Pattern ADDRESS = com.google.re2j.Pattern.compile("[^\\s@<>,;\"()\\[\\]\\\\]+@([A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+)\\.?");
 
         public String kind() {
             return "domain_in";

@@ -27,6 +27,9 @@ final class FormParser {
     private FormParser() {
     }
 
+    /** As deep as a JSON body may nest: no vendor API nests further. */
+    static final int MAX_DEPTH = 32;
+
     static List<Param> parse(String text, Param.Source source, ParamReading reading) {
         List<Param> params = new ArrayList<>();
         if (text == null || text.isEmpty()) {
@@ -55,31 +58,26 @@ final class FormParser {
         return ParamName.of(name);
     }
 
-    /** Stripe's (Rack's) kind of name: {@code first[a][b]}, every bracket closed, none empty. */
+    /** Stripe's (Rack's) kind of name: {@code first[a][b]}, every bracket closed, none empty, at most 32 deep. */
     private static ParamName nested(String name, Param.Source source) {
-        int open = name.indexOf('[');
-        String first = open < 0 ? name : name.substring(0, open);
-        if (!plain(first)) {
-            throw malformed(source, open == 0 || first.indexOf(']') >= 0 ? "a parameter name with unbalanced brackets"
-                    : "a parameter name with characters this vendor does not use in names (spaces, quotes...)");
+        ParamName parsed;
+        try {
+            parsed = ParamName.ofForm(name);
+        } catch (IllegalArgumentException e) {
+            throw malformed(source, "a parameter name with unbalanced brackets");
         }
-        if (open < 0) {
-            return ParamName.of(first);
+        if (!plain(parsed.segments().get(0))) {
+            throw malformed(source, "a parameter name with characters this vendor does not use in names (spaces, quotes...)");
         }
-        List<String> segments = new ArrayList<>(4);
-        segments.add(first);
-        for (int i = open; i < name.length(); ) {
-            int close = name.indexOf(']', i + 1);
-            if (name.charAt(i) != '[' || close < 0 || name.lastIndexOf('[', close) != i) {
-                throw malformed(source, "a parameter name with unbalanced brackets");
-            }
-            if (close == i + 1) {
+        if (parsed.segments().size() > MAX_DEPTH) {
+            throw malformed(source, "a parameter name nested deeper than " + MAX_DEPTH + " levels");
+        }
+        for (String segment : parsed.segments()) {
+            if (segment.isEmpty()) {
                 throw malformed(source, "an empty bracket pair ([]) in a parameter name: send list items with their index ([0], [1] ...)");
             }
-            segments.add(name.substring(i + 1, close));
-            i = close + 1;
         }
-        return new ParamName(segments);
+        return parsed;
     }
 
     /** {@code [A-Za-z0-9_.<>-]+}: the characters vendors use in top-level names. */

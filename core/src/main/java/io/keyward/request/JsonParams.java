@@ -23,7 +23,7 @@ import java.util.Map;
  * {@code JSON.parse}, takes the last), and the policy must read the same value as the vendor.
  */
 final class JsonParams {
-    private static final int MAX_DEPTH = 32;
+    private static final int MAX_DEPTH = FormParser.MAX_DEPTH;
     private static final ObjectMapper STRICT = JsonMapper.builder(JsonFactory.builder()
                     .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())

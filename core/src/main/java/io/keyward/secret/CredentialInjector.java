@@ -21,9 +21,14 @@ public final class CredentialInjector {
 
     /** @param secret the vendor's secret in force now ({@link VendorSecrets#current}) */
     public UpstreamCredential credentialFor(Route route, CallRequest call, Secret secret) {
+        return new UpstreamCredential(route.vendor().authorization(secret), upstreamPath(route, call));
+    }
+
+    /** The path the vendor receives, below the upstream base. */
+    public static String upstreamPath(Route route, CallRequest call) {
         Vendor vendor = route.vendor();
         List<String> below = call.pathSegments().subList(route.hostSegments(), call.pathSegments().size());
-        return new UpstreamCredential(vendor.authorization(secret), encode(vendor.upstreamSegments(below, route.defaultHost())));
+        return encode(vendor.upstreamSegments(below, route.defaultHost()));
     }
 
     /** {@code /a/b}: each segment percent-encoded except unreserved characters (RFC 3986) and {@code : @}. */

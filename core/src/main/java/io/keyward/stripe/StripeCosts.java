@@ -14,16 +14,24 @@ import java.util.regex.Pattern;
 
 /**
  * Stripe: {@code amount} in the currency's minor units, converted to USD; a Checkout Session is the
- * sum of its {@code price_data} lines. Anything priced elsewhere (a {@code price} id, a capture or
- * confirm of an amount set earlier, a refund of "the rest") is unknown from the request. Every
- * value is read from the call's one reading, where each name has one value and each list runs
- * 0..n-1, so a line cannot be skipped and an amount cannot be read twice.
+ * most its customer can be charged: each {@code price_data} line at its largest quantity, plus the
+ * dearest fixed shipping option. Anything priced elsewhere (a {@code price} id, a shipping rate id,
+ * automatic tax, a capture or confirm of an amount set earlier, a refund of "the rest", a customer
+ * balance in a currency the request does not name, an invoice finalized for automatic collection)
+ * is unknown from the request. Every value is read from the call's one reading, where each name has
+ * one value and each list runs 0..n-1, so a line cannot be skipped and an amount cannot be read twice.
  */
 final class StripeCosts implements CostModel {
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,15}");
     /** Operations whose {@code amount} is what moves; an absent amount moves nothing more. */
     private static final Set<String> AMOUNT_OPTIONAL = Set.of("payment_intents.update");
     private static final ParamName LINE_ITEMS = ParamName.of("line_items");
+    private static final ParamName SHIPPING_OPTIONS = ParamName.of("shipping_options");
+    private static final ParamName BALANCE = ParamName.of("balance");
+    private static final ParamName INVOICE_NOW = ParamName.of("invoice_now");
+    private static final ParamName PRORATE = ParamName.of("prorate");
+    /** Stripe's largest quantity a customer may choose when {@code adjustable_quantity[maximum]} is not given. */
+    private static final String DEFAULT_ADJUSTABLE_MAXIMUM = "99";
     private final Money money;
 
     StripeCosts(Money money) {
@@ -40,12 +48,20 @@ final class StripeCosts implements CostModel {
                  "customers.balance_transactions.create", "charges.capture" -> amount(params, "amount", op);
             case "payment_intents.capture" -> amount(params, "amount_to_capture", op);
             case "invoiceitems.create" -> invoiceItem(params);
+            case "customers.create", "customers.update" -> params.has(BALANCE)
+                    ? Estimate.unknown("a customer balance is in the customer's currency, which the request does not name")
+                    : Estimate.of(BigDecimal.ZERO);
+            case "subscriptions.cancel" -> params.has(INVOICE_NOW) || params.has(PRORATE)
+                    ? Estimate.unknown("a final invoice is priced by the subscription's usage") : Estimate.of(BigDecimal.ZERO);
             default -> Estimate.unknown(op + " is priced by objects the request only refers to");
         };
     }
 
     private Estimate amount(Params params, String field, String op) {
         Optional<String> amount = params.scalar(field);
+        if (amount.isEmpty() && AMOUNT_OPTIONAL.contains(op) && params.scalar("currency").isPresent()) {
+            return Estimate.unknown(op + " changes the currency of an amount set earlier");
+        }
         if (amount.isEmpty()) {
             return AMOUNT_OPTIONAL.contains(op) ? Estimate.of(BigDecimal.ZERO) : Estimate.unknown(op + " without " + field);
         }
@@ -69,6 +85,9 @@ final class StripeCosts implements CostModel {
         if (lines == 0) {
             return Estimate.unknown("checkout session without line_items");
         }
+        if (params.scalar(ParamName.of("automatic_tax", "enabled")).filter(v -> !v.equals("false")).isPresent()) {
+            return Estimate.unknown("automatic tax is added by Stripe");
+        }
         BigDecimal total = BigDecimal.ZERO;
         for (int i = 0; i < lines; i++) {
             ParamName line = LINE_ITEMS.child(Integer.toString(i));
@@ -77,14 +96,42 @@ final class StripeCosts implements CostModel {
             if (unit.isEmpty()) {
                 return Estimate.unknown("checkout line " + i + " is priced by a price id");
             }
-            Estimate lineCost = times(minor(unit.get(), params.scalar(priceData.child("currency"))),
-                    params.scalar(line.child("quantity")).orElse("1"));
+            Estimate lineCost = times(minor(unit.get(), params.scalar(priceData.child("currency"))), largestQuantity(params, line));
             if (!lineCost.known()) {
                 return lineCost;
             }
             total = total.add(lineCost.usd());
         }
-        return Estimate.of(total);
+        Estimate shipping = dearestShipping(params);
+        return shipping.known() ? Estimate.of(total.add(shipping.usd())) : shipping;
+    }
+
+    /** The quantity, or the most a customer may choose when the line's quantity is adjustable. */
+    private static String largestQuantity(Params params, ParamName line) {
+        ParamName adjustable = line.child("adjustable_quantity");
+        if (params.scalar(adjustable.child("enabled")).filter(v -> !v.equals("false")).isPresent()) {
+            return params.scalar(adjustable.child("maximum")).orElse(DEFAULT_ADJUSTABLE_MAXIMUM);
+        }
+        return params.scalar(line.child("quantity")).orElse("1");
+    }
+
+    /** The customer picks one shipping option: the dearest is what may be charged. */
+    private Estimate dearestShipping(Params params) {
+        BigDecimal dearest = BigDecimal.ZERO;
+        int options = params.listSize(SHIPPING_OPTIONS);
+        for (int i = 0; i < options; i++) {
+            ParamName rate = SHIPPING_OPTIONS.child(Integer.toString(i)).child("shipping_rate_data");
+            Optional<String> amount = params.scalar(rate.child("fixed_amount").child("amount"));
+            if (amount.isEmpty()) {
+                return Estimate.unknown("shipping option " + i + " is priced by a shipping rate id");
+            }
+            Estimate cost = minor(amount.get(), params.scalar(rate.child("fixed_amount").child("currency")));
+            if (!cost.known()) {
+                return cost;
+            }
+            dearest = dearest.max(cost.usd());
+        }
+        return Estimate.of(dearest);
     }
 
     private Estimate minor(String amount, Optional<String> currency) {

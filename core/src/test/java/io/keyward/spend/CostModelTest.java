@@ -42,9 +42,27 @@ class CostModelTest {
         "checkout line with a price id   | /v1/checkout/sessions | line_items[0][price]=price_1&line_items[0][quantity]=2 | unknown",
         "update without amount           | /v1/payment_intents/pi_1 | description=x                                 | 0",
         "confirm of an earlier amount    | /v1/payment_intents/pi_1/confirm | payment_method=pm_1                   | unknown",
+        "update that changes currency    | /v1/payment_intents/pi_1 | currency=gbp                                  | unknown",
+        "checkout with shipping options  | /v1/checkout/sessions | line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=2000&shipping_options[0][shipping_rate_data][fixed_amount][amount]=500&shipping_options[0][shipping_rate_data][fixed_amount][currency]=usd&shipping_options[1][shipping_rate_data][fixed_amount][amount]=1500&shipping_options[1][shipping_rate_data][fixed_amount][currency]=usd | 35",
+        "checkout with a shipping rate id | /v1/checkout/sessions | line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=2000&shipping_options[0][shipping_rate]=shr_1 | unknown",
+        "adjustable quantity, its maximum | /v1/checkout/sessions | line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=100&line_items[0][quantity]=1&line_items[0][adjustable_quantity][enabled]=true&line_items[0][adjustable_quantity][maximum]=10 | 10",
+        "adjustable quantity, Stripe's 99 | /v1/checkout/sessions | line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=100&line_items[0][quantity]=1&line_items[0][adjustable_quantity][enabled]=true | 99",
+        "checkout with automatic tax      | /v1/checkout/sessions | line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=100&automatic_tax[enabled]=true | unknown",
+        "customer without a balance       | /v1/customers         | email=a%40example.com                          | 0",
+        "customer with a credit balance   | /v1/customers/cus_1   | balance=-1000000                               | unknown",
     })
     void stripe(String name, String path, String body, String expected) throws Exception {
         assertEquals(expected, usd(estimate("stripe", path, FORM, body)));
+    }
+
+    @Test
+    void aSubscriptionCancelledWithAFinalInvoiceHasAnUnknownCost() throws Exception {
+        for (String query : new String[] {"invoice_now=true", "prorate=true"}) {
+            CallRequest call = Calls.parse("DELETE", "/stripe/v1/subscriptions/sub_1", query, null, null).call();
+            assertFalse(Calls.VENDORS.get("stripe").costs().estimate(call.operation(), call.params()).known(), query);
+        }
+        CallRequest plain = Calls.parse("DELETE", "/stripe/v1/subscriptions/sub_1", null, null, null).call();
+        assertEquals("0", usd(Calls.VENDORS.get("stripe").costs().estimate(plain.operation(), plain.params())));
     }
 
     @Test
