@@ -12,10 +12,9 @@ import io.keyward.contract.HeaderRule;
 import io.keyward.contract.Operation;
 import io.keyward.contract.ParamReading;
 import io.keyward.contract.Params;
-import io.keyward.contract.Vendor;
+import io.keyward.contract.ConfiguredVendor;
 import io.keyward.decision.Code;
 import io.keyward.decision.Refusal;
-import java.net.URI;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -26,39 +25,18 @@ import java.util.Set;
  * 256 characters) for 24 hours. The fields Keyward prices and policies look at must have the types
  * Resend reads: an address field is a string or a list of strings, never an object.
  */
-public final class ResendVendor implements Vendor {
+public final class ResendVendor extends ConfiguredVendor {
     public static final HeaderContract HEADERS = HeaderContract.of(HeaderRule.plain("Idempotency-Key", 256));
     public static final Catalog CATALOG = buildCatalog();
     private static final Set<String> TEXT = Set.of("from", "subject", "html", "text", "scheduled_at", "topic_id");
     private static final Set<String> ADDRESSES = Set.of("to", "cc", "bcc", "reply_to");
     private static final Set<String> OBJECT_LISTS = Set.of("attachments", "tags");
 
-    private final VendorConfig config;
     private final CostModel costs;
 
     public ResendVendor(VendorConfig config, SpendConfig prices) {
-        this.config = config;
+        super("resend", config);
         this.costs = new ResendCosts(prices.emailUsd());
-    }
-
-    @Override
-    public String name() {
-        return "resend";
-    }
-
-    @Override
-    public URI baseUrl() {
-        return config.baseUrl();
-    }
-
-    @Override
-    public Map<String, URI> hosts() {
-        return config.hosts();
-    }
-
-    @Override
-    public Secret secret() {
-        return config.secret();
     }
 
     @Override
@@ -83,7 +61,7 @@ public final class ResendVendor implements Vendor {
 
     @Override
     public String authorization(Secret secret) {
-        return "Bearer " + secret.reveal();
+        return bearer(secret);
     }
 
     @Override

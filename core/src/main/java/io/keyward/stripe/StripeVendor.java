@@ -9,9 +9,7 @@ import io.keyward.contract.CostModel;
 import io.keyward.contract.HeaderContract;
 import io.keyward.contract.HeaderRule;
 import io.keyward.contract.ParamReading;
-import io.keyward.contract.Vendor;
-import java.net.URI;
-import java.util.Map;
+import io.keyward.contract.ConfiguredVendor;
 import java.util.regex.Pattern;
 
 /**
@@ -22,7 +20,7 @@ import java.util.regex.Pattern;
  * {@code Stripe-Account} and {@code Stripe-Context} move a call to another connected account, so they
  * pass only when the key's policy names the account ({@code "stripe_account": {"in": ["acct_..."]}}).
  */
-public final class StripeVendor implements Vendor {
+public final class StripeVendor extends ConfiguredVendor {
     private static final Pattern VERSION = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}(\\.[a-z_]+)?(; ?[a-z0-9_]+=v[0-9]+)*");
     public static final HeaderContract HEADERS = HeaderContract.of(
             new HeaderRule("Stripe-Version", 120, VERSION, null, true),
@@ -33,32 +31,11 @@ public final class StripeVendor implements Vendor {
             HeaderRule.plain("X-Stripe-Client-Telemetry", 2000));
     public static final Catalog CATALOG = buildCatalog();
 
-    private final VendorConfig config;
     private final CostModel costs;
 
     public StripeVendor(VendorConfig config, SpendConfig prices) {
-        this.config = config;
+        super("stripe", config);
         this.costs = new StripeCosts(new Money(prices.fxUsd()));
-    }
-
-    @Override
-    public String name() {
-        return "stripe";
-    }
-
-    @Override
-    public URI baseUrl() {
-        return config.baseUrl();
-    }
-
-    @Override
-    public Map<String, URI> hosts() {
-        return config.hosts();
-    }
-
-    @Override
-    public Secret secret() {
-        return config.secret();
     }
 
     @Override
@@ -83,7 +60,7 @@ public final class StripeVendor implements Vendor {
 
     @Override
     public String authorization(Secret secret) {
-        return "Bearer " + secret.reveal();
+        return bearer(secret);
     }
 
     @Override

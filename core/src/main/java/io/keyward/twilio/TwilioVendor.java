@@ -10,7 +10,7 @@ import io.keyward.contract.CostModel;
 import io.keyward.contract.HeaderContract;
 import io.keyward.contract.HeaderRule;
 import io.keyward.contract.ParamReading;
-import io.keyward.contract.Vendor;
+import io.keyward.contract.ConfiguredVendor;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ import java.util.Set;
  * to the configured account, whatever the agent's SDK put there (twilio-java puts its username,
  * the vault key, there).
  */
-public final class TwilioVendor implements Vendor {
+public final class TwilioVendor extends ConfiguredVendor {
     /** Parameters twilio-java sends once per item of a list. */
     private static final Set<String> LISTS = Set.of("MediaUrl", "PersistentAction", "StatusCallbackEvent",
             "RecordingStatusCallbackEvent", "ConferenceRecordingStatusCallbackEvent", "CallReason");
@@ -37,45 +37,31 @@ public final class TwilioVendor implements Vendor {
     public static final HeaderContract HEADERS = HeaderContract.of(HeaderRule.plain("X-Twilio-Client", 100));
     public static final Catalog CATALOG = buildCatalog();
 
-    private final VendorConfig config;
+    private final String accountSid;
     private final Map<String, URI> hosts;
     private final String basicUsername;
     private final CostModel costs;
 
     public TwilioVendor(VendorConfig config, SpendConfig prices) {
+        super("twilio", config);
         if (config.accountSid() == null || !config.accountSid().matches("AC[0-9A-Za-z]{32}")) {
             throw new ConfigException("vendors.twilio.account_sid", "is required: the real account SID (AC + 32 characters)");
         }
         if (config.apiKeySid() != null && !config.apiKeySid().matches("SK[0-9A-Za-z]{32}")) {
             throw new ConfigException("vendors.twilio.api_key_sid", "must be an API key SID (SK + 32 characters)");
         }
-        this.config = config;
         Map<String, URI> hostMap = new LinkedHashMap<>();
         hostMap.put("verify", URI.create("https://verify.twilio.com"));
         hostMap.putAll(config.hosts());
         this.hosts = Collections.unmodifiableMap(hostMap);
+        this.accountSid = config.accountSid();
         this.basicUsername = config.apiKeySid() != null ? config.apiKeySid() : config.accountSid();
         this.costs = new TwilioCosts(prices);
     }
 
     @Override
-    public String name() {
-        return "twilio";
-    }
-
-    @Override
-    public URI baseUrl() {
-        return config.baseUrl();
-    }
-
-    @Override
     public Map<String, URI> hosts() {
         return hosts;
-    }
-
-    @Override
-    public Secret secret() {
-        return config.secret();
     }
 
     @Override
@@ -113,7 +99,7 @@ public final class TwilioVendor implements Vendor {
         String given = segments.get(2);
         String suffix = given.endsWith(".json") ? ".json" : given.endsWith(".xml") ? ".xml" : "";
         List<String> out = new ArrayList<>(segments);
-        out.set(2, config.accountSid() + suffix);
+        out.set(2, accountSid + suffix);
         return out;
     }
 

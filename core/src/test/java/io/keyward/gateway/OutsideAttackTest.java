@@ -14,7 +14,6 @@ import io.keyward.store.LedgerRow;
 import io.keyward.testing.GatewayExtension;
 import io.keyward.testing.RawHttp;
 import io.keyward.testing.TestSecrets;
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,51 +33,13 @@ class OutsideAttackTest {
     @RegisterExtension
     static final GatewayExtension gw = new GatewayExtension(
             "guards:\n  loop_max_repeats: 1000\n  rate_per_second: 1000\n  rate_per_minute: 100000\n");
+    private static final AgentCalls calls = new AgentCalls(gw, "outsider");
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final String JSON = "application/json";
-
-    private static RawHttp.Response send(String key, String method, String target, String contentType, String body,
-                                         String... headers) throws Exception {
-        StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
-        if (key != null) {
-            head.append("Authorization: Bearer ").append(key).append("\r\n");
-        }
-        if (contentType != null) {
-            head.append("Content-Type: ").append(contentType).append("\r\n");
-        }
-        for (String h : headers) {
-            head.append(h).append("\r\n");
-        }
-        byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-        if (body != null) {
-            head.append("Content-Length: ").append(bytes.length).append("\r\n");
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.writeBytes(bytes);
-        return RawHttp.send(gw.port(), out.toByteArray());
-    }
-
-    private static String key(String vendor, String fields) throws Exception {
-        return gw.admin().issue(vendor, "outsider", fields).get("key").asText();
-    }
-
-    private static String idOf(String key) {
-        return key.substring(3, 19);
-    }
 
     private static List<CallRow> rows() throws Exception {
         gw.gateway().flushAudit();
         return gw.gateway().keyward().store().calls().list(new CallQuery(null, null, null, null, null, null, null, null, 500));
-    }
-
-    private static CallRow audit(RawHttp.Response reply) throws Exception {
-        return CallAudit.byRequestId(gw.gateway(), reply.header("X-Keyward-Request-Id"));
-    }
-
-    private static LedgerRow ledger(String key) throws Exception {
-        assertTrue(gw.gateway().keyward().spend().flush(Duration.ofSeconds(10)));
-        return gw.gateway().keyward().store().spend().current("key", idOf(key)).orElseThrow();
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -87,11 +48,11 @@ class OutsideAttackTest {
 
     @Test
     void f2a_aDeeplyBracketedFormNameIsRefusedNotA500() throws Exception {
-        String key = key("stripe", "\"daily_usd_cap\":\"50.00\",\"policy\":{\"allow\":[{\"operation\":\"payment_intents.create\"}]}");
+        String key = calls.key("stripe", "\"daily_usd_cap\":\"50.00\",\"policy\":{\"allow\":[{\"operation\":\"payment_intents.create\"}]}");
         String body = "amount=100&currency=usd&metadata" + "[a]".repeat(5000) + "=x";
-        RawHttp.Response reply = send(key, "POST", "/stripe/v1/payment_intents", FORM, body);
+        RawHttp.Response reply = calls.send(key, "POST", "/stripe/v1/payment_intents", FORM, body);
         assertEquals(0, gw.vendor().received().size());
-        List<CallRow> mine = rows().stream().filter(r -> idOf(key).equals(r.keyId())).toList();
+        List<CallRow> mine = rows().stream().filter(r -> AgentCalls.idOf(key).equals(r.keyId())).toList();
         assertTrue(reply.status() < 500 && mine.size() == 1 && mine.get(0).policyCheckResult().equals("denied_malformed"),
                 "Keyward's own check answered " + reply.status() + " (" + reply.header("X-Keyward-Request-Id")
                 + "); audit rows: " + mine.stream().map(r -> r.policyCheckResult() + "/" + r.reason()).toList());
@@ -101,7 +62,7 @@ class OutsideAttackTest {
     void f2b_aVaultKeyLikeRunInThePathMustNotCrashTheAuditWriteEvenWithoutAKey() throws Exception {
         // No vault key at all: anyone who can reach the gateway.
         String path = "/stripe/v1/customers/kw_" + "A".repeat(4000);
-        RawHttp.Response reply = send(null, "GET", path, null, null);
+        RawHttp.Response reply = calls.send(null, "GET", path, null, null);
         assertTrue(reply.status() < 500, "answered " + reply.status() + ": " + reply.bodyText());
         String requestId = reply.header("X-Keyward-Request-Id");
         assertTrue(rows().stream().anyMatch(r -> r.requestId().equals(requestId)), "the refused call has an audit row");
@@ -109,11 +70,11 @@ class OutsideAttackTest {
 
     @Test
     void f2c_aLongDomainUnderADomainInRuleIsRefusedNotA500() throws Exception {
-        String key = key("resend", "\"daily_usd_cap\":\"5.00\",\"policy\":{\"allow\":[{\"operation\":\"emails.send\","
+        String key = calls.key("resend", "\"daily_usd_cap\":\"5.00\",\"policy\":{\"allow\":[{\"operation\":\"emails.send\","
                 + "\"params\":{\"to[*]\":{\"domain_in\":[\"example.com\"]}}}]}");
         String to = "x@" + "a.".repeat(5000) + "example.com";
         String body = "{\"from\":\"a@example.com\",\"to\":\"" + to + "\",\"subject\":\"s\",\"text\":\"t\"}";
-        RawHttp.Response reply = send(key, "POST", "/resend/emails", JSON, body);
+        RawHttp.Response reply = calls.send(key, "POST", "/resend/emails", JSON, body);
         assertTrue(reply.status() < 500, "answered " + reply.status() + ": " + reply.bodyText());
         assertEquals(0, gw.vendor().received().size());
     }
@@ -126,7 +87,7 @@ class OutsideAttackTest {
     void f3_aCheckoutSessionIsReservedAtWhatStripeWillTotal() throws Exception {
         gw.vendor().server().stubFor(any(anyUrl()).atPriority(1).willReturn(aResponse().withStatus(200)
                 .withBody("{\"id\":\"cs_1\",\"object\":\"checkout.session\",\"amount_total\":1000100,\"currency\":\"usd\"}")));
-        String key = key("stripe", "\"daily_usd_cap\":\"50.00\",\"policy\":{\"allow\":[{\"operation\":\"checkout.sessions.create\"}]}");
+        String key = calls.key("stripe", "\"daily_usd_cap\":\"50.00\",\"policy\":{\"allow\":[{\"operation\":\"checkout.sessions.create\"}]}");
         String body = "mode=payment&success_url=https%3A%2F%2Fexample.com"
                 + "&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount]=100"
                 + "&line_items[0][price_data][product_data][name]=thing&line_items[0][quantity]=1"
@@ -135,9 +96,9 @@ class OutsideAttackTest {
                 + "&shipping_options[0][shipping_rate_data][display_name]=Express"
                 + "&shipping_options[0][shipping_rate_data][fixed_amount][amount]=1000000"
                 + "&shipping_options[0][shipping_rate_data][fixed_amount][currency]=usd";
-        RawHttp.Response reply = send(key, "POST", "/stripe/v1/checkout/sessions", FORM, body);
-        CallRow row = audit(reply);
-        LedgerRow ledger = ledger(key);
+        RawHttp.Response reply = calls.send(key, "POST", "/stripe/v1/checkout/sessions", FORM, body);
+        CallRow row = calls.audit(reply);
+        LedgerRow ledger = calls.ledger(key);
         assertTrue(reply.status() != 200 || ledger.spentUsd().compareTo(new BigDecimal("50.00")) <= 0,
                 "a $50 cap admitted a session Stripe totals at $" + ledger.spentUsd() + " (reserved $" + row.estimatedUsd() + ")");
     }
@@ -152,15 +113,15 @@ class OutsideAttackTest {
                 .withBody("{\"id\":\"pi_1\",\"object\":\"payment_intent\",\"amount\":100000,\"currency\":\"idr\"}")));
         gw.vendor().server().stubFor(any(urlPathMatching("/v1/payment_intents/pi_1")).atPriority(1).willReturn(aResponse().withStatus(200)
                 .withBody("{\"id\":\"pi_1\",\"object\":\"payment_intent\",\"amount\":100000,\"currency\":\"gbp\"}")));
-        String key = key("stripe", "\"daily_usd_cap\":\"5.00\",\"policy\":{\"allow\":[{\"operation\":\"payment_intents.create\"},"
+        String key = calls.key("stripe", "\"daily_usd_cap\":\"5.00\",\"policy\":{\"allow\":[{\"operation\":\"payment_intents.create\"},"
                 + "{\"operation\":\"payment_intents.update\"}]}");
         // Created at IDR 1,000.00 (about $0.07) ...
-        RawHttp.Response create = send(key, "POST", "/stripe/v1/payment_intents", FORM, "amount=100000&currency=idr");
+        RawHttp.Response create = calls.send(key, "POST", "/stripe/v1/payment_intents", FORM, "amount=100000&currency=idr");
         assertEquals(200, create.status(), create.bodyText());
         // ... then the same 100000 minor units re-read as GBP 1,000.00: Keyward reads no amount, so $0.
-        assertTrue(ledger(key).spentUsd().compareTo(new BigDecimal("0.10")) < 0);
-        RawHttp.Response update = send(key, "POST", "/stripe/v1/payment_intents/pi_1", FORM, "currency=gbp");
-        CallRow row = audit(update);
+        assertTrue(calls.ledger(key).spentUsd().compareTo(new BigDecimal("0.10")) < 0);
+        RawHttp.Response update = calls.send(key, "POST", "/stripe/v1/payment_intents/pi_1", FORM, "currency=gbp");
+        CallRow row = calls.audit(update);
         assertTrue(update.status() != 200 || row.estimatedUsd() == null || row.estimatedUsd().compareTo(new BigDecimal("5.00")) > 0,
                 "update admitted with a reservation of $" + row.estimatedUsd() + " under a $5 cap; Stripe now holds a GBP 1,000 intent");
     }
@@ -171,11 +132,11 @@ class OutsideAttackTest {
 
     @Test
     void f5_anEncodedVaultKeyInThePathIsKeptOutOfTheAuditTrail() throws Exception {
-        String key = key("twilio", "\"daily_usd_cap\":\"5.00\",\"policy\":{\"allow\":[{\"operation\":\"messages.create\"}]}");
+        String key = calls.key("twilio", "\"daily_usd_cap\":\"5.00\",\"policy\":{\"allow\":[{\"operation\":\"messages.create\"}]}");
         String encoded = "%6B" + key.substring(1); // 'k' spelt %6B
-        RawHttp.Response reply = send(key, "POST", "/twilio/2010-04-01/Accounts/" + encoded + "/Queues.json", FORM, "x=1");
+        RawHttp.Response reply = calls.send(key, "POST", "/twilio/2010-04-01/Accounts/" + encoded + "/Queues.json", FORM, "x=1");
         assertEquals(400, reply.status());
-        CallRow row = audit(reply);
+        CallRow row = calls.audit(reply);
         String secretPart = key.substring(20);
         assertFalse(row.path().contains(secretPart), "audit path holds the vault key: " + row.path());
     }
@@ -186,34 +147,34 @@ class OutsideAttackTest {
 
     @Test
     void f5b_aVaultKeyCarriedAnywhereButAuthorizationNeverReachesTheVendor() throws Exception {
-        String key = key("stripe", "\"daily_usd_cap\":\"5.00\",\"policy\":{\"allow\":[{\"operation\":\"customers.retrieve\"},"
+        String key = calls.key("stripe", "\"daily_usd_cap\":\"5.00\",\"policy\":{\"allow\":[{\"operation\":\"customers.retrieve\"},"
                 + "{\"operation\":\"customers.create\"}]}");
         List<RawHttp.Response> replies = List.of(
-                send(key, "GET", "/stripe/v1/customers/" + key, null, null),
-                send(key, "GET", "/stripe/v1/customers/cus_1?expand%5B0%5D=" + key.replace("_", "%5F"), null, null),
-                send(key, "POST", "/stripe/v1/customers", FORM, "description=" + key),
-                send(key, "POST", "/stripe/v1/customers", FORM, "email=a%40example.com", "Idempotency-Key: " + key));
+                calls.send(key, "GET", "/stripe/v1/customers/" + key, null, null),
+                calls.send(key, "GET", "/stripe/v1/customers/cus_1?expand%5B0%5D=" + key.replace("_", "%5F"), null, null),
+                calls.send(key, "POST", "/stripe/v1/customers", FORM, "description=" + key),
+                calls.send(key, "POST", "/stripe/v1/customers", FORM, "email=a%40example.com", "Idempotency-Key: " + key));
         for (RawHttp.Response reply : replies) {
             assertEquals(400, reply.status(), reply.bodyText());
-            assertEquals("request.vault_key", audit(reply).rule());
-            assertFalse(audit(reply).path().contains(key.substring(20)));
+            assertEquals("request.vault_key", calls.audit(reply).rule());
+            assertFalse(calls.audit(reply).path().contains(key.substring(20)));
         }
         assertEquals(0, gw.vendor().received().size());
     }
 
     @Test
     void f6_aCustomerBalanceSetThroughCustomersCreateOrUpdateIsCapped() throws Exception {
-        String key = key("stripe", "\"daily_usd_cap\":\"1.00\",\"policy\":{\"allow\":[{\"operation\":\"customers.create\"},"
+        String key = calls.key("stripe", "\"daily_usd_cap\":\"1.00\",\"policy\":{\"allow\":[{\"operation\":\"customers.create\"},"
                 + "{\"operation\":\"customers.update\"},{\"operation\":\"customers.balance_transactions.create\"}]}");
         // The priced way: a $10,000 credit through balance_transactions is refused by the $1 cap.
-        assertEquals(429, send(key, "POST", "/stripe/v1/customers/cus_1/balance_transactions", FORM,
+        assertEquals(429, calls.send(key, "POST", "/stripe/v1/customers/cus_1/balance_transactions", FORM,
                 "amount=-1000000&currency=usd").status());
         // The same credit set as the customer's balance goes through unpriced.
-        RawHttp.Response create = send(key, "POST", "/stripe/v1/customers", FORM, "email=a%40example.com&balance=-1000000");
-        RawHttp.Response update = send(key, "POST", "/stripe/v1/customers/cus_1", FORM, "balance=-1000000");
+        RawHttp.Response create = calls.send(key, "POST", "/stripe/v1/customers", FORM, "email=a%40example.com&balance=-1000000");
+        RawHttp.Response update = calls.send(key, "POST", "/stripe/v1/customers/cus_1", FORM, "balance=-1000000");
         assertTrue(create.status() != 200 && update.status() != 200,
                 "customers.create " + create.status() + " / customers.update " + update.status() + " set a $10,000 credit; vendor got "
-                + gw.vendor().received().size() + " calls; reserved " + audit(update).estimatedUsd());
+                + gw.vendor().received().size() + " calls; reserved " + calls.audit(update).estimatedUsd());
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -251,24 +212,24 @@ class OutsideAttackTest {
 
     @Test
     void held2_alternativeSpellingsOfMoneyAreRefused() throws Exception {
-        String stripe = key("stripe", "\"daily_usd_cap\":\"50.00\",\"policy\":{\"allow\":[{\"operation\":\"checkout.sessions.create\"},"
+        String stripe = calls.key("stripe", "\"daily_usd_cap\":\"50.00\",\"policy\":{\"allow\":[{\"operation\":\"checkout.sessions.create\"},"
                 + "{\"operation\":\"payment_intents.create\"}]}");
         // unit_amount_decimal instead of unit_amount: unknown cost, refused without a ceiling
-        assertEquals(403, send(stripe, "POST", "/stripe/v1/checkout/sessions", FORM, "mode=payment&line_items[0][quantity]=1"
+        assertEquals(403, calls.send(stripe, "POST", "/stripe/v1/checkout/sessions", FORM, "mode=payment&line_items[0][quantity]=1"
                 + "&line_items[0][price_data][currency]=usd&line_items[0][price_data][unit_amount_decimal]=99999999").status());
         // leading zero index, + sign, exponent, decimal amount, upper-case currency with space
-        assertEquals(400, send(stripe, "POST", "/stripe/v1/checkout/sessions", FORM, "mode=payment&line_items[00][quantity]=1"
+        assertEquals(400, calls.send(stripe, "POST", "/stripe/v1/checkout/sessions", FORM, "mode=payment&line_items[00][quantity]=1"
                 + "&line_items[00][price_data][currency]=usd&line_items[00][price_data][unit_amount]=1").status());
         for (String amount : List.of("%2B100000", "1e5", "100000.0", "0x186A0", "+100000")) {
-            assertEquals(403, send(stripe, "POST", "/stripe/v1/payment_intents", FORM, "amount=" + amount + "&currency=usd").status(), amount);
+            assertEquals(403, calls.send(stripe, "POST", "/stripe/v1/payment_intents", FORM, "amount=" + amount + "&currency=usd").status(), amount);
         }
-        assertEquals(403, send(stripe, "POST", "/stripe/v1/payment_intents", FORM, "amount=100000&currency=usd+").status());
+        assertEquals(403, calls.send(stripe, "POST", "/stripe/v1/payment_intents", FORM, "amount=100000&currency=usd+").status());
         // Twilio: Messages.xml, lower-case resource, a list name in brackets
-        String twilio = key("twilio", "\"daily_usd_cap\":\"0.05\",\"policy\":{\"allow\":[{\"operation\":\"messages.create\"}]}");
+        String twilio = calls.key("twilio", "\"daily_usd_cap\":\"0.05\",\"policy\":{\"allow\":[{\"operation\":\"messages.create\"}]}");
         String account = "/twilio/2010-04-01/Accounts/" + TestSecrets.TWILIO_ACCOUNT;
-        assertEquals(403, send(twilio, "POST", account + "/Messages.xml", FORM, "To=%2B447700900123&Body=hi").status());
-        assertEquals(403, send(twilio, "POST", account + "/messages.json", FORM, "To=%2B447700900123&Body=hi").status());
-        assertEquals(400, send(twilio, "POST", account + "/Messages.json", FORM, "To=%2B15551234567&Body=hi&MediaUrl[0]=x").status());
+        assertEquals(403, calls.send(twilio, "POST", account + "/Messages.xml", FORM, "To=%2B447700900123&Body=hi").status());
+        assertEquals(403, calls.send(twilio, "POST", account + "/messages.json", FORM, "To=%2B447700900123&Body=hi").status());
+        assertEquals(400, calls.send(twilio, "POST", account + "/Messages.json", FORM, "To=%2B15551234567&Body=hi&MediaUrl[0]=x").status());
         assertEquals(0, gw.vendor().received().size());
     }
 }
