@@ -69,8 +69,9 @@ class SpendLeaseTest {
         }
         long roundTrips = nodes.nodeA().keyward().spend().reservationRoundTrips() - before;
         // 40 x $0.37 = $14.80 in $2.00 chunks: about 8 chunks (one more may be topped up at the
-        // end), not 40 reservations.
-        assertTrue(roundTrips >= 8 && roundTrips <= 9, "one round trip per chunk: " + roundTrips);
+        // end), not 40 reservations. On a loaded machine a call can outrun the background top-up and
+        // take a chunk itself, so a few more round trips are allowed; a chunk each is the point.
+        assertTrue(roundTrips >= 8 && roundTrips <= 12, "about one round trip per chunk: " + roundTrips);
         LedgerRow row = afterLeasesReturned(key);
         assertEquals(0, row.spentUsd().compareTo(new BigDecimal("14.80")));
         assertEquals(0, row.reservedUsd().signum());
