@@ -88,13 +88,14 @@ class OneReadingPropertyTest {
         Random r = new Random(seed);
         List<String[]> fields = new ArrayList<>();
         // Mostly calls the policy allows, so that many are forwarded and checked against the vendor's reading.
-        fields.add(new String[] {"amount", Long.toString(1 + r.nextInt(r.nextInt(4) == 0 ? 10_000 : 5_000))});
-        fields.add(new String[] {"currency", r.nextInt(4) == 0 ? pick(r, "eur", "USD") : "usd"});
-        fields.add(new String[] {"customer", r.nextInt(4) == 0 ? "cus_999" : pick(r, "cus_123", "cus_456")});
+        fields.add(new String[] {"amount", Long.toString(1 + r.nextInt(r.nextInt(8) == 0 ? 10_000 : 5_000))});
+        fields.add(new String[] {"currency", r.nextInt(8) == 0 ? pick(r, "eur", "USD") : "usd"});
+        fields.add(new String[] {"customer", r.nextInt(8) == 0 ? "cus_999" : pick(r, "cus_123", "cus_456")});
         if (r.nextInt(8) == 0) {
             fields.add(new String[] {"transfer_data[destination]", "acct_1"});
         }
-        fields.add(new String[] {"metadata[note]", pick(r, "a b", "x&y=z", "ü €", "semi;colon", "plus+sign")});
+        // Each call differs (the attempt number), so the loop breaker, which stops repeats, stays out of it.
+        fields.add(new String[] {"metadata[note]", pick(r, "a b", "x&y=z", "ü €", "semi;colon", "plus+sign") + ATTEMPTS.incrementAndGet()});
         List<String> headers = new ArrayList<>();
         switch (r.nextInt(10)) {
             case 0 -> headers.add("Stripe-Account: acct_ok");
@@ -152,9 +153,9 @@ class OneReadingPropertyTest {
     void resendEmails(@ForAll long seed) throws Exception {
         Random r = new Random(seed);
         String from = "\"from\":\"" + (r.nextInt(4) == 0 ? "ceo@example.com" : "billing@example.com") + "\"";
-        String to = r.nextBoolean() ? pick(r, "\"to\":[\"a@example.com\"]", "\"to\":\"a@example.com\"", "\"to\":[\"a@example.com\",\"b@example.com\"]")
+        String to = r.nextInt(4) > 0 ? pick(r, "\"to\":[\"a@example.com\"]", "\"to\":\"a@example.com\"", "\"to\":[\"a@example.com\",\"b@example.com\"]")
                 : pick(r, "\"to\":[\"a@example.com\",\"x@evil.com\"]", "\"to\":{\"0\":\"x@evil.com\"}", "\"to\":[[\"x@evil.com\"]]", "\"to\":42");
-        List<String> members = new ArrayList<>(List.of(from, to, "\"subject\":\"hi\""));
+        List<String> members = new ArrayList<>(List.of(from, to, "\"subject\":\"hi " + ATTEMPTS.incrementAndGet() + "\""));
         switch (r.nextInt(8)) {
             case 0 -> members.add(pick(r, "\"to\":[\"x@evil.com\"]", "\"from\":\"ceo@example.com\"", "\"t\\u006f\":[\"x@evil.com\"]"));
             case 1 -> members.add(members.get(r.nextInt(members.size())));
