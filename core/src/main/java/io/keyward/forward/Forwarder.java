@@ -132,6 +132,12 @@ public final class Forwarder implements AutoCloseable {
             long start = System.nanoTime();
             ClassicHttpResponse serverToProxyResponse = send(route, call, credential, context, admission);
             admission.answered(serverToProxyResponse.getCode());
+            if (!readableEncoding(header(serverToProxyResponse, "Content-Encoding"))) {
+                closeQuietly(serverToProxyResponse);
+                // Bytes Keyward cannot decode cannot be checked for an echoed secret: nothing of them is sent.
+                throw new UpstreamFailure(new Refusal(Code.ERROR_UPSTREAM, 502,
+                        "the vendor answered in a content encoding Keyward does not read", null), true);
+            }
             try (serverToProxyResponse) {
                 String upstreamRequestId = header(serverToProxyResponse, route.vendor().requestIdHeader());
                 BodyCopy copy = copyBody ? new BodyCopy(COPY_LIMIT) : null;
@@ -222,12 +228,14 @@ public final class Forwarder implements AutoCloseable {
             }
             if (HopByHopHeaders.passesVendorToAgent(h.getName(), tokens)) {
                 // The first value replaces what the container put there itself (Date, Server), so
-                // the agent sees the vendor's header once, not both.
+                // the agent sees the vendor's header once, not both. Names are masked too: a vendor
+                // could echo a secret as a header name.
+                String name = redactor.redact(h.getName());
                 String value = redactor.redact(h.getValue());
-                if (copied.add(h.getName().toLowerCase(java.util.Locale.ROOT))) {
-                    agent.setHeader(h.getName(), value);
+                if (copied.add(name.toLowerCase(java.util.Locale.ROOT))) {
+                    agent.setHeader(name, value);
                 } else {
-                    agent.addHeader(h.getName(), value);
+                    agent.addHeader(name, value);
                 }
             }
         }
@@ -244,6 +252,26 @@ public final class Forwarder implements AutoCloseable {
         }
         out.flush();
         return true;
+    }
+
+    /**
+     * Whether Keyward can decode the vendor's answer to check it: none, identity, or one layer of
+     * gzip or deflate. Stacked layers ({@code gzip, gzip}) and anything else are not read.
+     */
+    private static boolean readableEncoding(String encoding) {
+        if (encoding == null || encoding.isBlank()) {
+            return true;
+        }
+        String e = encoding.strip().toLowerCase(java.util.Locale.ROOT);
+        return e.equals("identity") || e.equals("gzip") || e.equals("x-gzip") || e.equals("deflate");
+    }
+
+    private static void closeQuietly(ClassicHttpResponse response) {
+        try {
+            response.close();
+        } catch (IOException ignored) {
+            // The answer is discarded anyway.
+        }
     }
 
     /** A body the vendor compressed although it was not asked to, inflated; an encoding Keyward cannot read is a failure. */

@@ -5,37 +5,124 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
-import java.util.Set;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Masks the real vendor secrets in what a vendor sends back, before it reaches the agent: any run
- * of {@value #MIN_RUN} or more bytes that also occurs in a configured secret becomes {@code *}s of the
- * same length (Stripe, for one, quotes part of a bad key in its error message). Same length, so
- * {@code Content-Length} stays true and the body can still be streamed: only the last
- * {@value #MIN_RUN}&minus;1 bytes are ever held back.
+ * Masks real vendor secrets in what a vendor sends back, before it reaches the agent, without ever
+ * teaching the agent anything about a secret.
+ *
+ * <p>Masking that reacts to short pieces of a secret is an oracle: an agent plants candidates in a
+ * field the vendor echoes and sees which one comes back masked. So the part of a secret after its
+ * public prefix ({@code sk_live_}, {@code re_}) is covered by <em>tiles</em> of {@value #TILE}
+ * characters, one every {@value #TILE}/2 from its end and one at its start: to make a tile match, an
+ * agent would have to guess {@value #TILE} unknown characters at once (62<sup>24</sup> tries for a
+ * base62 key, 16<sup>24</sup> for a hex token), and an agent that somehow knew a stretch of the
+ * secret could gain one tile at most, the next holding {@value #TILE}/2 more unknown characters.
+ * When a tile appears, the whole span where that spelling of the secret would lie is masked,
+ * whatever those bytes are, so what is masked never depends on bytes the agent chose. A vendor
+ * echoing a whole secret, or any 36 consecutive characters of its random part, has it masked; a
+ * shorter fragment (such as Stripe's own {@code sk_live_...abcd}) passes.
+ *
+ * <p>Every spelling Keyward sends a secret in is covered: the raw secret, URL-encoded and
+ * JSON-escaped ({@code \}{@code uXXXX}, hex in either case), and an HTTP Basic {@code Authorization}
+ * value, base64 of {@code user:secret} (also with JSON's {@code \/}). Masks are as long as what
+ * they cover, so {@code Content-Length} stays true and bodies stream: only a bounded tail is held back.
  */
 public final class SecretRedactor {
-    static final int MIN_RUN = 8;
-    private final Set<Long> windows = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Unknown characters an agent would have to guess at once to make anything be masked. */
+    static final int TILE = 24;
+    /** Base64 characters of 24 bytes: a tile of a Basic credential. */
+    private static final int BASE64_TILE = 32;
+    /** Bytes hashed to find where a tile may start; every tile is at least this long. */
+    private static final int ANCHOR = 12;
+    private static final Pattern PUBLIC_PREFIX = Pattern.compile("^(?:[a-z]{2,8}_){1,2}");
+    private static final String BASIC = "Basic ";
+
+    /** One spelling of one secret. */
+    private record Form(byte[] bytes) {
+    }
+
+    /** A tile of a form: {@code length} bytes from {@code offset}. */
+    private record Tile(Form form, int offset, int length) {
+        boolean matches(byte[] text, int at, int textLength) {
+            if (at + length > textLength) {
+                return false;
+            }
+            for (int i = 0; i < length; i++) {
+                if (text[at + i] != form.bytes()[offset + i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private final Map<Long, List<Tile>> byAnchor = new ConcurrentHashMap<>();
+    /** How far back of a tile, and forward of it, its form can reach: what a stream must hold back. */
+    private volatile int longestForm;
+    private volatile int longestTile = ANCHOR;
 
     public SecretRedactor(Collection<Secret> secrets) {
         secrets.forEach(this::add);
     }
 
-    /** Masks this secret too from now on (a rotated-in one; the old one stays masked). */
+    /** Masks this secret from now on (a rotated-in one; the old one stays masked), in its plain spellings. */
     public void add(Secret secret) {
-        byte[] bytes = secret.reveal().getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i + MIN_RUN <= bytes.length; i++) {
-            windows.add(window(bytes, i));
+        add(secret, null);
+    }
+
+    /**
+     * Masks this secret from now on, in its plain spellings and in the {@code Authorization} value
+     * Keyward sends it in.
+     *
+     * @param authorization that value when it is HTTP Basic ({@code Bearer <secret>} is covered by
+     *     the raw spelling), or null
+     */
+    public synchronized void add(Secret secret, String authorization) {
+        String raw = secret.reveal();
+        int publicChars = publicPrefixLength(raw);
+        List<int[]> tiles = tiles(publicChars, raw.length(), TILE);
+        register(raw, tiles, i -> String.valueOf(raw.charAt(i)));
+        register(raw, tiles, i -> urlEncoded(raw.charAt(i), true));
+        register(raw, tiles, i -> urlEncoded(raw.charAt(i), false));
+        register(raw, tiles, i -> String.format("\\u%04X", (int) raw.charAt(i)));
+        register(raw, tiles, i -> String.format("\\u%04x", (int) raw.charAt(i)));
+        if (authorization != null && authorization.startsWith(BASIC)) {
+            byte[] credentials = Base64.getDecoder().decode(authorization.substring(BASIC.length()));
+            // Base64 characters fixed by the bytes before the secret (the account or key SID, ':' and
+            // the secret's own public prefix) are public; tiles start after them.
+            int publicBytes = credentials.length - raw.getBytes(StandardCharsets.UTF_8).length + publicChars;
+            int fixed = BASIC.length() + publicBytes / 3 * 4 + publicBytes % 3;
+            List<int[]> base64Tiles = tiles(fixed, authorization.length(), BASE64_TILE);
+            register(authorization, base64Tiles, i -> String.valueOf(authorization.charAt(i)));
+            register(authorization, base64Tiles, i -> authorization.charAt(i) == '/' ? "\\/" : String.valueOf(authorization.charAt(i)));
         }
     }
 
-    /** A header value (or any text) with secret runs masked. */
+    private static int publicPrefixLength(String raw) {
+        Matcher m = PUBLIC_PREFIX.matcher(raw);
+        return m.find() ? m.end() : 0;
+    }
+
+    /** A header value, a header name, or any text, with every secret form that has a tile in it masked. */
     public String redact(String text) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        return mask(bytes, bytes.length) ? new String(bytes, StandardCharsets.UTF_8) : text;
+        boolean[] mask = new boolean[bytes.length];
+        if (!mark(bytes, bytes.length, 0, mask)) {
+            return text;
+        }
+        apply(bytes, mask, bytes.length);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** Wraps the stream to the agent so every byte written through it is checked first. */
@@ -43,51 +130,113 @@ public final class SecretRedactor {
         return new Redacting(out);
     }
 
-    /** Masks, in place, every secret run that lies wholly inside the first {@code length} bytes. @return whether any */
-    private boolean mask(byte[] bytes, int length) {
-        boolean[] hit = hits(bytes, length);
-        if (hit == null) {
-            return false;
+    /**
+     * Tiles of {@code size} characters, one every {@code size / 2} counted back from {@code end},
+     * plus one at {@code start}, none reaching before {@code start}: any run of {@code size * 3 / 2}
+     * characters of the part holds a whole tile. To learn anything an agent must guess a whole tile;
+     * even one who already knows a stretch of the secret's start gains at most that one tile, since
+     * the next one along holds another {@code size / 2} unknown characters. When the part is shorter
+     * than a tile (a weak secret), all of it is the one tile.
+     */
+    private static List<int[]> tiles(int start, int end, int size) {
+        List<int[]> tiles = new ArrayList<>();
+        for (int to = end; to - size >= start; to -= size / 2) {
+            tiles.add(new int[] {to - size, to});
         }
-        apply(bytes, hit, length);
-        return true;
+        if (end - start >= size && tiles.stream().noneMatch(t -> t[0] == start)) {
+            tiles.add(new int[] {start, start + size});
+        }
+        if (tiles.isEmpty() && end - start >= ANCHOR) {
+            tiles.add(new int[] {start, end});
+        }
+        return tiles;
     }
 
-    /** Which bytes belong to a secret run, or null when none do. */
-    private boolean[] hits(byte[] bytes, int length) {
-        boolean[] hit = null;
-        for (int i = 0; i + MIN_RUN <= length; i++) {
-            if (windows.contains(window(bytes, i))) {
-                if (hit == null) {
-                    hit = new boolean[length];
+    private static String urlEncoded(char c, boolean upperHex) {
+        if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~') {
+            return String.valueOf(c);
+        }
+        StringBuilder out = new StringBuilder();
+        for (byte b : String.valueOf(c).getBytes(StandardCharsets.UTF_8)) {
+            String hex = String.format("%02X", b & 0xff);
+            out.append('%').append(upperHex ? hex : hex.toLowerCase(java.util.Locale.ROOT));
+        }
+        return out.toString();
+    }
+
+    /**
+     * Registers the spelling of {@code text} that writes character {@code i} as {@code spell(i)},
+     * with its tiles where the character tiles fall in it.
+     */
+    private void register(String text, List<int[]> charTiles, IntFunction<String> spell) {
+        StringBuilder spelt = new StringBuilder();
+        int[] at = new int[text.length() + 1];
+        for (int i = 0; i < text.length(); i++) {
+            at[i] = spelt.length();
+            spelt.append(spell.apply(i));
+        }
+        at[text.length()] = spelt.length();
+        Form form = new Form(spelt.toString().getBytes(StandardCharsets.UTF_8));
+        for (int[] t : charTiles) {
+            Tile tile = new Tile(form, at[t[0]], at[t[1]] - at[t[0]]);
+            List<Tile> same = byAnchor.computeIfAbsent(hash(form.bytes(), tile.offset()), h -> new CopyOnWriteArrayList<>());
+            if (same.stream().noneMatch(other -> Arrays.equals(other.form().bytes(), form.bytes()) && other.offset() == tile.offset())) {
+                same.add(tile);
+            }
+            longestTile = Math.max(longestTile, tile.length());
+        }
+        longestForm = Math.max(longestForm, form.bytes().length);
+    }
+
+    /**
+     * Marks, in {@code mask}, the span of the form of every tile that starts at {@code from} or later
+     * and lies wholly in the first {@code length} bytes; parts of a span past the mask are dropped
+     * here (the stream carries them). @return whether any tile was found
+     */
+    private boolean mark(byte[] text, int length, int from, boolean[] mask) {
+        boolean found = false;
+        for (int p = Math.max(0, from); p + ANCHOR <= length; p++) {
+            List<Tile> candidates = byAnchor.get(hash(text, p));
+            if (candidates == null) {
+                continue;
+            }
+            for (Tile tile : candidates) {
+                if (tile.matches(text, p, length)) {
+                    int start = p - tile.offset();
+                    Arrays.fill(mask, Math.max(0, start), Math.min(mask.length, start + tile.form().bytes().length), true);
+                    found = true;
                 }
-                Arrays.fill(hit, i, i + MIN_RUN, true);
             }
         }
-        return hit;
+        return found;
     }
 
-    private static void apply(byte[] bytes, boolean[] hit, int length) {
+    private static long hash(byte[] bytes, int from) {
+        long h = 1_469_598_103_934_665_603L;
+        for (int i = 0; i < ANCHOR; i++) {
+            h = (h ^ (bytes[from + i] & 0xff)) * 1_099_511_628_211L;
+        }
+        return h;
+    }
+
+    private static void apply(byte[] bytes, boolean[] mask, int length) {
         for (int i = 0; i < length; i++) {
-            if (hit[i]) {
+            if (mask[i]) {
                 bytes[i] = '*';
             }
         }
     }
 
-    private static long window(byte[] bytes, int from) {
-        long w = 0;
-        for (int i = 0; i < MIN_RUN; i++) {
-            w = (w << 8) | (bytes[from + i] & 0xff);
-        }
-        return w;
-    }
-
+    /**
+     * Holds back the last {@code longestForm + longestTile} bytes: no tile can still start before
+     * them, and no form found later can reach back past them.
+     */
     private final class Redacting extends FilterOutputStream {
-        /** The tail not yet sent, as received, since a secret run could continue into the next write. */
         private byte[] pending = new byte[0];
-        /** Which of the pending bytes an earlier write already found inside a secret run. */
-        private boolean[] pendingHits = new boolean[0];
+        /** Which pending bytes (and, past their end, which bytes to come) lie in a found form. */
+        private boolean[] pendingMask = new boolean[0];
+        /** Tile starts before this index of {@code pending} were already searched with a full tile behind them. */
+        private int searched;
 
         Redacting(OutputStream out) {
             super(out);
@@ -102,27 +251,26 @@ public final class SecretRedactor {
         public void write(byte[] b, int off, int len) throws IOException {
             byte[] all = Arrays.copyOf(pending, pending.length + len);
             System.arraycopy(b, off, all, pending.length, len);
-            boolean[] hit = hits(all, all.length);
-            if (hit == null) {
-                hit = new boolean[all.length];
-            }
-            for (int i = 0; i < pendingHits.length; i++) {
-                hit[i] |= pendingHits[i];
-            }
-            int keep = Math.min(MIN_RUN - 1, all.length);
-            int send = all.length - keep;
-            pending = Arrays.copyOfRange(all, send, all.length);
-            pendingHits = Arrays.copyOfRange(hit, send, all.length);
-            apply(all, hit, send);
+            int hold = Math.min(all.length, longestForm + longestTile);
+            // Room for a form found at the end to reach into bytes still to come.
+            boolean[] mask = Arrays.copyOf(pendingMask, Math.max(pendingMask.length, all.length + longestForm));
+            mark(all, all.length, searched, mask);
+            searched = Math.max(searched, all.length - longestTile + 1);
+            int send = all.length - hold;
+            apply(all, mask, send);
             out.write(all, 0, send);
+            pending = Arrays.copyOfRange(all, send, all.length);
+            pendingMask = Arrays.copyOfRange(mask, send, mask.length);
+            searched = Math.max(0, searched - send);
         }
 
         @Override
         public void flush() throws IOException {
-            apply(pending, pendingHits, pending.length);
+            apply(pending, pendingMask, pending.length);
             out.write(pending);
+            pendingMask = Arrays.copyOfRange(pendingMask, pending.length, pendingMask.length);
             pending = new byte[0];
-            pendingHits = new boolean[0];
+            searched = 0;
             out.flush();
         }
 

@@ -19,6 +19,7 @@ public final class VendorSecrets {
     private final VendorSecretRepository store;
     private final SecretCipher cipher;
     private final SecretRedactor redactor;
+    private final Map<String, Vendor> vendors;
     private final Map<String, Versioned> stored = new ConcurrentHashMap<>();
 
     private record Versioned(long version, Secret secret) {
@@ -29,9 +30,11 @@ public final class VendorSecrets {
         this.store = store;
         this.cipher = cipher;
         this.redactor = redactor;
-        vendors.forEach((name, profile) -> {
-            if (profile.secret() != null) {
-                configured.put(name, profile.secret());
+        this.vendors = Map.copyOf(vendors);
+        vendors.forEach((name, vendor) -> {
+            if (vendor.secret() != null) {
+                configured.put(name, vendor.secret());
+                redactor.add(vendor.secret(), vendor.authorization(vendor.secret()));
             }
         });
         for (VendorSecretRow row : store.all()) {
@@ -71,15 +74,21 @@ public final class VendorSecrets {
     public long rotate(String vendor, Secret secret) {
         SecretCipher.Sealed sealed = cipher.seal(vendor, secret);
         long version = store.put(new VendorSecretRow(vendor, sealed.masterKeyId(), sealed.nonce(), sealed.ciphertext(), 0));
-        redactor.add(secret);
+        mask(vendor, secret);
         stored.put(vendor, new Versioned(version, secret));
         return version;
+    }
+
+    /** Masks the secret in every spelling, its Authorization value included, from now on. */
+    private void mask(String vendor, Secret secret) {
+        Vendor unit = vendors.get(vendor);
+        redactor.add(secret, unit == null ? null : unit.authorization(secret));
     }
 
     private Versioned load(VendorSecretRow row) {
         Secret secret = cipher.open(row.vendor(), new SecretCipher.Sealed(row.masterKeyId(), row.nonce(), row.ciphertext()));
         // The old secret stays masked too: a vendor may still echo it.
-        redactor.add(secret);
+        mask(row.vendor(), secret);
         Versioned v = new Versioned(row.version(), secret);
         stored.put(row.vendor(), v);
         return v;
