@@ -16,15 +16,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Audit rows the database could not take yet: an append-only file of JSON lines, forced to disk
  * after every append, and a second file holding how far replay has got, forced after every
  * replayed batch. A crash between inserting a batch and recording it makes that one batch replay
- * again, which the unique request id turns into a no-op: each row lands exactly once.
+ * again, which the unique request id turns into a no-op: each row lands exactly once. The rows name
+ * agents, runs and paths: the folder is the owner's alone (0700) and so are its files (0600), on
+ * file systems with POSIX permissions.
  */
 final class AuditSpool {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuditSpool.class);
@@ -37,14 +43,45 @@ final class AuditSpool {
     private volatile long pending;
 
     AuditSpool(Path dir) {
+        this.rows = dir.resolve("calls.spool");
+        this.offset = dir.resolve("calls.spool.offset");
         try {
             Files.createDirectories(dir);
+            ownerOnly(dir, OWNER_FOLDER);
+            for (Path file : List.of(rows, offset)) {
+                if (Files.exists(file)) {
+                    ownerOnly(file, OWNER_FILE);
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the audit spool folder " + dir, e);
         }
-        this.rows = dir.resolve("calls.spool");
-        this.offset = dir.resolve("calls.spool.offset");
         this.pending = pendingOnDisk();
+    }
+
+    private static final Set<PosixFilePermission> OWNER_FOLDER = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+
+    /** Sets owner-only permissions where the file system has POSIX permissions (not on Windows). */
+    private static void ownerOnly(Path path, Set<PosixFilePermission> permissions) throws IOException {
+        if (Files.getFileAttributeView(path, PosixFileAttributeView.class) != null) {
+            Files.setPosixFilePermissions(path, permissions);
+        }
+    }
+
+    /** Opens a spool file for writing, creating it owner-only. */
+    private static FileChannel openForWriting(Path file, StandardOpenOption... options) throws IOException {
+        boolean created = !Files.exists(file);
+        Set<StandardOpenOption> all = new java.util.HashSet<>(List.of(options));
+        all.add(StandardOpenOption.CREATE);
+        all.add(StandardOpenOption.WRITE);
+        FileChannel channel = Files.getFileAttributeView(file.getParent(), PosixFileAttributeView.class) != null
+                ? FileChannel.open(file, all, PosixFilePermissions.asFileAttribute(OWNER_FILE))
+                : FileChannel.open(file, all);
+        if (created) {
+            ownerOnly(file, OWNER_FILE);
+        }
+        return channel;
     }
 
     synchronized void append(List<CallRow> batch) throws IOException {
@@ -52,7 +89,7 @@ final class AuditSpool {
         for (CallRow row : batch) {
             lines.append(Json.text(toJson(row))).append('\n');
         }
-        try (FileChannel ch = FileChannel.open(rows, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        try (FileChannel ch = openForWriting(rows, StandardOpenOption.APPEND)) {
             ch.write(ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)));
             ch.force(true);
         } finally {
@@ -113,8 +150,7 @@ final class AuditSpool {
                 Files.deleteIfExists(offset);
                 return;
             }
-            try (FileChannel ch = FileChannel.open(offset, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = openForWriting(offset, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ch.write(ByteBuffer.wrap(Long.toString(endOffset).getBytes(StandardCharsets.US_ASCII)));
                 ch.force(true);
             }

@@ -24,9 +24,13 @@ public record AuditConfig(Path spoolDir, long spoolMaxBytes, boolean failClosed,
         }
     }
 
-    /** Spool under the temp dir, per node: set {@code audit.spool_dir} to a lasting place in production. */
+    /**
+     * The spool in the user's home ({@code ~/.keyward/spool/<node>}), never under the temp dir, where
+     * other users may read or plant files and cleaners delete what has not been replayed yet. Set
+     * {@code audit.spool_dir} to a lasting place of your own in production.
+     */
     public static AuditConfig ofDefaults(String nodeId) {
-        return new AuditConfig(Path.of(System.getProperty("java.io.tmpdir"), "keyward-spool", nodeId.replaceAll("[^A-Za-z0-9._-]", "_")),
+        return new AuditConfig(Path.of(System.getProperty("user.home"), ".keyward", "spool", nodeId.replaceAll("[^A-Za-z0-9._-]", "_")),
                 256L * 1024 * 1024, true, 100, 10_000);
     }
 

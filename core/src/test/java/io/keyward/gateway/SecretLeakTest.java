@@ -142,6 +142,50 @@ class SecretLeakTest {
         assertNoSecret("the admin API", gw.admin().get("/keys?limit=500").raw());
     }
 
+    /**
+     * A vault key is the agent's secret: wherever an agent puts one (Twilio's account segment, the
+     * path, the query, a header, the body, a revoked or unknown or mistyped key), no audit column,
+     * no log line and no admin listing holds it; the audit trail keeps its id.
+     */
+    @Test
+    void vaultKeysNeverLandInTheAuditTrailOrALog() throws Exception {
+        String key = gw.admin().issue("twilio", "keyholder", "\"daily_usd_cap\":\"5.00\",\"policy\":{\"allow\":[{\"operation\":\"messages.create\"}]}")
+                .get("key").asText();
+        String stripe = gw.admin().issue("stripe", "keyholder", "\"daily_usd_cap\":\"5.00\"").get("key").asText();
+        String revoked = gw.admin().issue("stripe", "keyholder", null).get("key").asText();
+        gw.admin().post("/keys/" + revoked.substring(3, 19) + "/revoke", "{\"reason\":\"done\"}");
+        String mistyped = stripe.substring(0, stripe.length() - 1) + (stripe.endsWith("A") ? "B" : "A");
+        String unknown = "kw_" + "0".repeat(16) + "_" + stripe.substring(20);
+        String account = "/twilio/2010-04-01/Accounts/";
+        send(post("Bearer " + key, account + key + "/Messages.json", "application/x-www-form-urlencoded", "To=%2B15551234567&Body=hi"));
+        send(post("Bearer " + key, account + key + "/Queues.json", "application/x-www-form-urlencoded", "x=1"));
+        send(post("Bearer " + key, account + key.replace("_", "%5F") + "/Queues.json", "application/x-www-form-urlencoded", "x=1"));
+        send(get("Bearer " + stripe, "/stripe/v1/customers/" + stripe));
+        send(get("Bearer " + stripe, "/stripe/v1/customers/cus_1?expand%5B0%5D=" + stripe));
+        send(post("Bearer " + stripe, "/stripe/v1/customers", "application/x-www-form-urlencoded", "description=" + stripe));
+        send(get("Bearer " + revoked, "/stripe/v1/customers/cus_1"));
+        send(get("Bearer " + mistyped, "/stripe/v1/customers/cus_1"));
+        send(get("Bearer " + unknown, "/stripe/v1/customers/cus_1"));
+        send(get("Basic " + Base64.getEncoder().encodeToString((key + ":").getBytes(StandardCharsets.UTF_8)), account + key + "/Messages.json"));
+        gw.gateway().flushAudit();
+
+        String audit = gw.admin().get("/calls?limit=500").raw();
+        List<String> lines = LOGS.list.stream().map(e -> e.getFormattedMessage() + " " + (e.getThrowableProxy() == null ? ""
+                : e.getThrowableProxy().getMessage())).toList();
+        for (String vaultKey : List.of(key, stripe, revoked, mistyped, unknown)) {
+            String secretPart = vaultKey.substring(20);
+            assertFalse(audit.contains(secretPart), "the audit trail holds a vault key");
+            assertFalse(gw.admin().get("/keys?limit=500").raw().contains(secretPart), "an admin listing holds a vault key");
+            for (String line : lines) {
+                assertFalse(line.contains(secretPart), "a log line holds a vault key: " + line);
+            }
+            for (String answer : answers) {
+                assertFalse(answer.contains(secretPart), "an answer echoes a vault key: " + answer);
+            }
+        }
+        assertTrue(audit.contains("kw_" + key.substring(3, 19) + "_[redacted]"), "the audit trail keeps the key's id");
+    }
+
     @Test
     void aBadConfigNamesTheKeyButNeverTheSecret() {
         String yaml = TestGateway.yaml("http://127.0.0.1:1").replace("    secret: " + TestSecrets.RESEND,
