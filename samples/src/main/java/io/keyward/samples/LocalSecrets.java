@@ -10,7 +10,8 @@ import java.util.Base64;
 
 /**
  * Secrets the quickstart keeps in its data folder, created once with owner-only permissions: the
- * key pepper (keys issued before a restart must still verify after it) and the admin token.
+ * key pepper (keys issued before a restart must still verify after it), the admin token and the
+ * embedded database's password.
  */
 final class LocalSecrets {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -23,11 +24,21 @@ final class LocalSecrets {
         if (Files.exists(file)) {
             return Files.readString(file, StandardCharsets.UTF_8).strip();
         }
+        String value = random(prefix);
+        write(file, value);
+        return value;
+    }
+
+    /** 32 random bytes, base64url, after {@code prefix}. */
+    static String random(String prefix) {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
-        String value = prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Creates {@code file} owner-only (0600) and writes {@code value} into it. */
+    static void write(Path file, String value) throws IOException {
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, value + "\n", StandardCharsets.UTF_8);
-        return value;
     }
 }

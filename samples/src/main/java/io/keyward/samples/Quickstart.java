@@ -38,11 +38,19 @@ public final class Quickstart implements AutoCloseable {
     private final Map<String, String> vendorTargets;
     private final String adminTokenSource;
 
+    private final EmbeddedMariaDb database;
+
     private Quickstart(Deque<AutoCloseable> running, int port, Map<String, String> vendorTargets, String adminTokenSource) {
         this.running = running;
+        this.database = running.stream().filter(EmbeddedMariaDb.class::isInstance).map(EmbeddedMariaDb.class::cast).findFirst().orElse(null);
         this.port = port;
         this.vendorTargets = vendorTargets;
         this.adminTokenSource = adminTokenSource;
+    }
+
+    /** The embedded MariaDB's port, when the quickstart runs one. */
+    public java.util.OptionalInt databasePort() {
+        return database == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(database.port());
     }
 
     public static void main(String[] args) throws Exception {

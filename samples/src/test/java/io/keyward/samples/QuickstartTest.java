@@ -2,10 +2,14 @@ package io.keyward.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.keyward.testing.AdminClient;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +17,15 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -88,7 +100,49 @@ class QuickstartTest {
             }
             assertEquals(4, calls.size(), "calls from before and after the restart: " + calls);
             assertFalse(calls.toString().contains(stripeKey));
+            assertTheDatabaseIsClosed(again, data);
         }
+    }
+
+    /**
+     * Nobody reaches the embedded MariaDB without Keyward's password: not root, not Keyward's user
+     * without it, not from an address other than loopback; the password file is the owner's alone.
+     */
+    private static void assertTheDatabaseIsClosed(Quickstart quickstart, Path data) throws Exception {
+        int port = quickstart.databasePort().orElseThrow();
+        Path passwordFile = data.resolve("db-password");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile)));
+        String password = Files.readString(passwordFile).strip();
+        String loopback = "jdbc:mariadb://127.0.0.1:" + port + "/keyward";
+        for (String login : List.of("?user=root", "?user=root&password=", "?user=keyward", "?user=keyward&password=wrong", "?user=mysql",
+                "?user=")) {
+            assertThrows(SQLException.class, () -> DriverManager.getConnection(loopback + login + "&connectTimeout=2000").close(), login);
+        }
+        try (Connection c = DriverManager.getConnection(loopback + "?user=keyward&password=" + password);
+             ResultSet rs = c.createStatement().executeQuery("SELECT @@bind_address, @@skip_grant_tables")) {
+            assertTrue(rs.next());
+            assertEquals("127.0.0.1", rs.getString(1));
+            assertEquals(0, rs.getInt(2), "grant tables are on");
+        }
+        for (InetAddress address : nonLoopbackAddresses()) {
+            String url = "jdbc:mariadb://" + (address instanceof Inet6Address ? "[" + address.getHostAddress().replaceAll("%.*", "") + "]"
+                    : address.getHostAddress()) + ":" + port + "/keyward?user=keyward&password=" + password + "&connectTimeout=2000";
+            assertThrows(SQLException.class, () -> DriverManager.getConnection(url).close(), "reachable from " + address);
+        }
+    }
+
+    private static List<InetAddress> nonLoopbackAddresses() throws Exception {
+        List<InetAddress> out = new ArrayList<>();
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+            if (nic.isUp() && !nic.isLoopback()) {
+                for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+                    if (!a.isLoopbackAddress() && !a.isLinkLocalAddress()) {
+                        out.add(a);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     private HttpResponse<String> send(Quickstart quickstart, HttpRequest.Builder request) throws Exception {
