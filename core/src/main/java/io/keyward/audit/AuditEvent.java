@@ -39,6 +39,7 @@ public final class AuditEvent {
     private ForwardResult forwarded;
     private java.math.BigDecimal estimatedUsd;
     private java.math.BigDecimal amountUsd;
+    private boolean recorded = true;
 
     public AuditEvent(String requestId, String method, String path) {
         this.ts = Instant.now();
@@ -98,6 +99,20 @@ public final class AuditEvent {
         this.result = refusal.code();
         this.rule = refusal.rule();
         this.reason = refusal.getMessage();
+    }
+
+    /** Replaces the refusal's reason (a refusal recorded on behalf of several). */
+    public void reason(String text) {
+        this.reason = text;
+    }
+
+    /** This call is not written down one by one: an aggregated row stands for it. */
+    public void unrecorded() {
+        this.recorded = false;
+    }
+
+    public boolean recorded() {
+        return recorded;
     }
 
     public void forwarded(ForwardResult result) {

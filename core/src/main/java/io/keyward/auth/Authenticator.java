@@ -15,23 +15,52 @@ import java.util.Optional;
  */
 public final class Authenticator {
     private static final byte[] NO_HASH = new byte[32];
+    /** The audit rule of a refusal made because the client address failed too often. */
+    public static final String OVER_LIMIT_RULE = "auth.failed_per_address";
     private final KeyCache keys;
     private final KeyHasher hasher;
+    private final FailedAuthLimit failures;
 
-    public Authenticator(KeyCache keys, KeyHasher hasher) {
+    public Authenticator(KeyCache keys, KeyHasher hasher, FailedAuthLimit failures) {
         this.keys = keys;
         this.hasher = hasher;
+        this.failures = failures;
     }
 
-    /** @throws Refusal {@code denied_unknown_key} (or {@code denied_malformed}) when no valid key was presented */
-    public VaultKey authenticate(List<String> authorizationHeaders) {
-        PresentedKey presented = VaultKeyExtractor.extract(authorizationHeaders);
+    /**
+     * @param clientAddress where the call came from: failed authentications are limited per address
+     * @throws Refusal {@code denied_unknown_key} (or {@code denied_malformed}) when no valid key was
+     *     presented; {@code denied_rate_limit} when the address failed too often and presents a key
+     *     this node does not know
+     */
+    public VaultKey authenticate(List<String> authorizationHeaders, String clientAddress) {
+        PresentedKey presented;
+        try {
+            presented = VaultKeyExtractor.extract(authorizationHeaders);
+        } catch (Refusal refusal) {
+            failures.failed(clientAddress);
+            throw refusal;
+        }
+        if (failures.over(clientAddress) && !keys.knows(presented.id())) {
+            throw new Refusal(Code.DENIED_RATE_LIMIT, 429, "too many failed authentications from this address; try again later",
+                    OVER_LIMIT_RULE, 1L);
+        }
         Optional<VaultKey> stored = keys.find(presented.id());
         // Hash even when the id is unknown, so timing does not tell which ids exist.
         boolean matches = hasher.matches(presented.secret(), stored.map(VaultKey::secretHash).orElse(NO_HASH));
         if (stored.isEmpty() || !matches) {
+            failures.failed(clientAddress);
             throw new Refusal(Code.DENIED_UNKNOWN_KEY, "unknown vault key");
         }
         return stored.get();
+    }
+
+    /**
+     * Whether a refusal for being over the limit gets its own audit row: the first each second per
+     * address does, saying how many went unrecorded before it. @return the reason to record, or null
+     */
+    public String overLimitAuditReason(String clientAddress, String message) {
+        long unrecorded = failures.recordRefusal(clientAddress);
+        return unrecorded < 0 ? null : message + (unrecorded == 0 ? "" : " (" + unrecorded + " more refused since the last recorded)");
     }
 }

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Fails closed: while the poll has not succeeded for {@code 2 x revoke_poll + 250 ms} (the
  * database is slow or away) every call reads its key from the database, as without a cache.
- * Unknown ids are not cached, so a key issued on another node works at once.
+ * Unknown ids are remembered as unknown too, until the next change the poll sees and at most one
+ * poll interval, so a stream of made-up ids costs one query each, not one per call; an id cannot be
+ * presented before it is issued (ids are random), so a key issued on another node still works at once.
  */
 public final class KeyCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeyCache.class);
@@ -41,6 +43,7 @@ public final class KeyCache implements AutoCloseable {
     private volatile boolean pollFailing;
     private final java.util.List<Runnable> onChange = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    /** A key as read, or (key null) an id the database did not know. */
     private record Entry(VaultKey key, long epoch, long readAtNanos) {
     }
 
@@ -69,19 +72,23 @@ public final class KeyCache implements AutoCloseable {
         }
         long seen = epoch;
         Entry cached = entries.get(id);
-        if (cached != null && cached.epoch() == seen && now - cached.readAtNanos() < MAX_AGE_NANOS) {
-            return Optional.of(asOfNow(cached.key()));
+        if (cached != null && cached.epoch() == seen && now - cached.readAtNanos() < (cached.key() == null ? pollNanos : MAX_AGE_NANOS)) {
+            return cached.key() == null ? Optional.empty() : Optional.of(asOfNow(cached.key()));
         }
         Optional<VaultKey> read = keys.find(id);
-        read.ifPresent(key -> {
-            if (entries.size() >= MAX_ENTRIES) {
-                entries.clear();
-            }
-            // Stamped with the counter as it was before the read: a change that commits during the
-            // read moves the counter past this stamp, and the entry is not used again.
-            entries.put(id, new Entry(key, seen, now));
-        });
+        if (entries.size() >= MAX_ENTRIES) {
+            entries.clear();
+        }
+        // Stamped with the counter as it was before the read: a change that commits during the
+        // read moves the counter past this stamp, and the entry is not used again.
+        entries.put(id, new Entry(read.orElse(null), seen, now));
         return read;
+    }
+
+    /** Whether this node holds the key as read since the last change: a key, not a made-up id. */
+    public boolean knows(String id) {
+        Entry cached = entries.get(id);
+        return cached != null && cached.key() != null && cached.epoch() == epoch;
     }
 
     /** Drops every entry: this node has just changed keys, switches or secrets. */

@@ -2,6 +2,7 @@ package io.keyward.gateway;
 
 import io.keyward.audit.AuditWriter;
 import io.keyward.auth.Authenticator;
+import io.keyward.auth.FailedAuthLimit;
 import io.keyward.auth.KeyCache;
 import io.keyward.config.KeywardConfig;
 import io.keyward.contract.Vendor;
@@ -58,8 +59,8 @@ public final class Keyward implements AutoCloseable {
         this.hasher = new KeyHasher(config.security().keyPepper());
         this.router = new Router(config.mountPrefix(), vendors);
         this.keyCache = new KeyCache(store.keys(), config.keys().revokePoll());
-        this.authenticator = new Authenticator(keyCache, hasher);
-        this.requestReader = new RequestReader(config.limits().maxBodyBytes(), config.limits().decodeRequestBodies());
+        this.authenticator = new Authenticator(keyCache, hasher, new FailedAuthLimit(config.guards().unauthenticatedPerSecond()));
+        this.requestReader = new RequestReader(config.limits());
         this.policy = new PolicyCheck(vendors);
         this.credentials = new CredentialInjector();
         this.redactor = new SecretRedactor(vendors.values().stream().map(Vendor::secret).filter(java.util.Objects::nonNull).toList());

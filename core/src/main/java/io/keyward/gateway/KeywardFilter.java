@@ -1,6 +1,7 @@
 package io.keyward.gateway;
 
 import io.keyward.audit.AuditEvent;
+import io.keyward.auth.Authenticator;
 import io.keyward.decision.Code;
 import io.keyward.decision.ErrorReply;
 import io.keyward.decision.Refusal;
@@ -94,6 +95,15 @@ public final class KeywardFilter implements Filter {
             proxy(route.get(), request, response, event);
         } catch (Refusal refusal) {
             event.refused(refusal);
+            if (Authenticator.OVER_LIMIT_RULE.equals(refusal.rule())) {
+                // Guessing from one address is recorded once a second, so it cannot fill the audit spool.
+                String reason = keyward.authenticator().overLimitAuditReason(request.getRemoteAddr(), refusal.getMessage());
+                if (reason == null) {
+                    event.unrecorded();
+                } else {
+                    event.reason(reason);
+                }
+            }
             ErrorReply.write(response, refusal, event.requestId());
         } catch (RuntimeException | StackOverflowError e) {
             // A fault of Keyward's own: the agent learns only that the store or gateway is unavailable,
@@ -104,7 +114,9 @@ public final class KeywardFilter implements Filter {
             event.refused(unavailable);
             ErrorReply.write(response, unavailable, event.requestId());
         } finally {
-            keyward.audit().write(event.toRow(keyward.config().nodeId(), keyward.redactor()));
+            if (event.recorded()) {
+                keyward.audit().write(event.toRow(keyward.config().nodeId(), keyward.redactor()));
+            }
             keyward.filterOverhead().record((System.nanoTime() - start) / 1_000 - event.upstreamMicros());
         }
     }
@@ -115,7 +127,7 @@ public final class KeywardFilter implements Filter {
             throw new Refusal(Code.ERROR_UNAVAILABLE, 503, "the audit trail cannot be written now; calls are refused until it can",
                     "audit.spool_full");
         }
-        VaultKey key = keyward.authenticator().authenticate(Collections.list(request.getHeaders("Authorization")));
+        VaultKey key = keyward.authenticator().authenticate(Collections.list(request.getHeaders("Authorization")), request.getRemoteAddr());
         event.key(key);
         budgetHeaders(response, keyward.spend().budget(key));
         CallRequest call = keyward.requestReader().read(request, route);

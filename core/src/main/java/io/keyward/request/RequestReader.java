@@ -1,6 +1,7 @@
 package io.keyward.request;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.keyward.config.LimitsConfig;
 import io.keyward.contract.BodyFormat;
 import io.keyward.contract.Catalog;
 import io.keyward.contract.HeaderRule;
@@ -42,12 +43,16 @@ public final class RequestReader {
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
     private static final Set<String> METHOD_OVERRIDES = Set.of("x-http-method-override", "x-method-override", "x-http-method");
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** How long a body may take before its average rate is held against the minimum. */
+    private static final long BODY_GRACE_NANOS = 2_000_000_000L;
     private final int maxBodyBytes;
     private final boolean decodeBodies;
+    private final int minBodyBytesPerSecond;
 
-    public RequestReader(int maxBodyBytes, boolean decodeBodies) {
-        this.maxBodyBytes = maxBodyBytes;
-        this.decodeBodies = decodeBodies;
+    public RequestReader(LimitsConfig limits) {
+        this.maxBodyBytes = limits.maxBodyBytes();
+        this.decodeBodies = limits.decodeRequestBodies();
+        this.minBodyBytesPerSecond = limits.minBodyBytesPerSecond();
     }
 
     public CallRequest read(HttpServletRequest request, Route route) throws IOException {
@@ -196,12 +201,27 @@ public final class RequestReader {
         throw new Refusal(Code.DENIED_MALFORMED, 415, "this operation takes " + expected, "request.content_type");
     }
 
+    /**
+     * The body, at most {@code maxBodyBytes}, refused once it arrives slower on average than the
+     * minimum rate after the grace period. A read that blocks outright is ended by the container's
+     * idle timeout.
+     */
     private byte[] readBounded(InputStream in) throws IOException {
-        byte[] body = in.readNBytes(maxBodyBytes);
-        if (body.length == maxBodyBytes && in.read() != -1) {
-            throw tooLarge();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        byte[] chunk = new byte[16 * 1024];
+        long start = System.nanoTime();
+        for (int n; (n = in.read(chunk, 0, Math.min(chunk.length, maxBodyBytes + 1 - body.size()))) > 0; ) {
+            body.write(chunk, 0, n);
+            if (body.size() > maxBodyBytes) {
+                throw tooLarge();
+            }
+            long elapsed = System.nanoTime() - start;
+            if (elapsed > BODY_GRACE_NANOS && body.size() < minBodyBytesPerSecond * (elapsed / 1e9)) {
+                throw new Refusal(Code.DENIED_MALFORMED, 408, "the request body arrived slower than "
+                        + minBodyBytesPerSecond + " bytes a second", "request.body_rate");
+            }
         }
-        return body;
+        return body.toByteArray();
     }
 
     private Refusal tooLarge() {

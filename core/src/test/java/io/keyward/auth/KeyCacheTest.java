@@ -63,4 +63,26 @@ class KeyCacheTest {
             assertFalse(relay.bytesToTarget() - atExpiry > 200, "judged from the cache");
         }
     }
+
+    /** Made-up ids cost one query each within a poll, however often they are presented. */
+    @Test
+    void unknownIdsAreRememberedForAPollSoGuessingCostsNoQueryPerCall(@TempDir Path spool) throws Exception {
+        String db = TestDatabase.fresh();
+        try (FakeVendor vendor = new FakeVendor(); TcpRelay relay = TcpRelay.inFrontOf(db);
+             TestGateway node = TestGateway.start(relay.relayed(db), vendor.baseUrl(), "audit:\n  spool_dir: " + spool
+                     + "\nkeys:\n  revoke_poll: 250ms\n")) {
+            KeyCache cache = node.keyward().keyCache();
+            assertTrue(cache.find("zzzzzzzzzzzzzzzz").isEmpty());
+            long before = relay.bytesToTarget();
+            for (int i = 0; i < 500; i++) {
+                assertTrue(cache.find("zzzzzzzzzzzzzzzz").isEmpty());
+            }
+            long sent = relay.bytesToTarget() - before;
+            assertTrue(sent < 2_000, "500 lookups of an unknown id sent " + sent + " bytes: no key queries");
+
+            AdminClient admin = new AdminClient(node.baseUrl(), TestSecrets.ADMIN_TOKEN);
+            String id = admin.issue("stripe", "fresh", null).get("id").asText();
+            assertEquals(KeyState.ACTIVE, cache.find(id).orElseThrow().state(), "an id first seen after it was issued is found at once");
+        }
+    }
 }

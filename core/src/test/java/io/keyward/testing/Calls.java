@@ -128,7 +128,7 @@ public final class Calls {
                 throw new UnsupportedOperationException();
             }
         });
-        CallRequest call = new RequestReader(1024 * 1024, decodeBodies).read(request, route);
+        CallRequest call = new RequestReader(new io.keyward.config.LimitsConfig(1024 * 1024, decodeBodies, io.keyward.config.LimitsConfig.DEFAULT_MIN_BODY_BYTES_PER_SECOND)).read(request, route);
         return new Parsed(route, call);
     }
 }

@@ -2,6 +2,7 @@ package io.keyward.samples.bench;
 
 import io.keyward.config.ConfigLoader;
 import io.keyward.config.KeywardConfig;
+import io.keyward.config.LimitsConfig;
 import io.keyward.contract.Estimate;
 import io.keyward.contract.Vendor;
 import io.keyward.registry.VendorRegistry;
@@ -53,7 +54,7 @@ public final class PricingBenchmark {
                 """);
         Map<String, Vendor> vendors = VendorRegistry.fromConfig(config.vendors(), config.spend());
         Router router = new Router("", vendors);
-        RequestReader reader = new RequestReader(MIB, false);
+        RequestReader reader = new RequestReader(new LimitsConfig(MIB, false, LimitsConfig.DEFAULT_MIN_BODY_BYTES_PER_SECOND));
         System.out.println("| call (1 MiB) | parameters | best ms | median ms | estimate USD |");
         System.out.println("|---|---:|---:|---:|---:|");
         for (Shape shape : shapes()) {
