@@ -21,6 +21,8 @@ public final class VendorSecrets {
     private final SecretRedactor redactor;
     private final Map<String, Vendor> vendors;
     private final Map<String, Versioned> stored = new ConcurrentHashMap<>();
+    /** The highest version of each vendor's stored secret this node has seen: versions only go up. */
+    private final Map<String, Long> highest = new ConcurrentHashMap<>();
 
     private record Versioned(long version, Secret secret) {
     }
@@ -70,11 +72,14 @@ public final class VendorSecrets {
         return known.secret();
     }
 
-    /** Encrypts and stores a new secret for the vendor. @return its version */
+    /** Encrypts and stores a new secret for the vendor, sealed for its version. @return its version */
     public long rotate(String vendor, Secret secret) {
-        SecretCipher.Sealed sealed = cipher.seal(vendor, secret);
-        long version = store.put(new VendorSecretRow(vendor, sealed.masterKeyId(), sealed.nonce(), sealed.ciphertext(), 0));
+        long version = store.rotate(vendor, next -> {
+            SecretCipher.Sealed sealed = cipher.seal(vendor, next, secret);
+            return new VendorSecretRow(vendor, sealed.masterKeyId(), sealed.nonce(), sealed.ciphertext(), next, true);
+        });
         mask(vendor, secret);
+        highest.merge(vendor, version, Math::max);
         stored.put(vendor, new Versioned(version, secret));
         return version;
     }
@@ -85,10 +90,26 @@ public final class VendorSecrets {
         redactor.add(secret, unit == null ? null : unit.authorization(secret));
     }
 
+    /**
+     * Opens a stored row. A version lower than one this node has seen is refused: someone put an
+     * older row back. A row sealed before sql/V7 (for the vendor alone) is sealed again at once, for
+     * a new version, so that from then on an older sealed value cannot stand in for it.
+     */
     private Versioned load(VendorSecretRow row) {
-        Secret secret = cipher.open(row.vendor(), new SecretCipher.Sealed(row.masterKeyId(), row.nonce(), row.ciphertext()));
+        long seen = highest.getOrDefault(row.vendor(), 0L);
+        if (row.version() < seen) {
+            throw new IllegalStateException("the stored secret of " + row.vendor() + " went back from version " + seen
+                    + " to " + row.version() + "; refusing it (was an older row put back?)");
+        }
+        Secret secret = cipher.open(row.vendor(), row.version(), row.sealedForVersion(),
+                new SecretCipher.Sealed(row.masterKeyId(), row.nonce(), row.ciphertext()));
         // The old secret stays masked too: a vendor may still echo it.
         mask(row.vendor(), secret);
+        highest.merge(row.vendor(), row.version(), Math::max);
+        if (!row.sealedForVersion()) {
+            long version = rotate(row.vendor(), secret);
+            return new Versioned(version, secret);
+        }
         Versioned v = new Versioned(row.version(), secret);
         stored.put(row.vendor(), v);
         return v;

@@ -9,6 +9,9 @@ public interface VendorSecretMapper {
 
     List<VendorSecretRow> all();
 
-    /** Stores a new sealed secret, one version above the last. */
+    /** The stored version, locked until the transaction ends; null when none is stored. */
+    Long lockVersion(@Param("vendor") String vendor);
+
+    /** Stores a sealed secret at the version the row names (sealed for it). */
     void put(VendorSecretRow row);
 }

@@ -25,12 +25,20 @@ public final class VendorSecretRepository {
         }
     }
 
-    /** @return the version now stored */
-    public long put(VendorSecretRow row) {
-        try (SqlSession s = sessions.openSession(true)) {
+    /**
+     * Stores the next version of the vendor's secret: {@code sealFor} seals it for the version it is
+     * given, one above the stored one, which stays locked until the new row is written.
+     *
+     * @return the version now stored
+     */
+    public long rotate(String vendor, java.util.function.LongFunction<VendorSecretRow> sealFor) {
+        try (SqlSession s = sessions.openSession(false)) {
             VendorSecretMapper mapper = s.getMapper(VendorSecretMapper.class);
-            mapper.put(row);
-            return mapper.find(row.vendor()).version();
+            Long stored = mapper.lockVersion(vendor);
+            long next = stored == null ? 1 : stored + 1;
+            mapper.put(sealFor.apply(next));
+            s.commit();
+            return next;
         }
     }
 }
