@@ -48,7 +48,12 @@ public final class Migrator {
     }
 
     public static void migrate(DataSource dataSource) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+        migrate(dataSource.getConnection());
+    }
+
+    /** Applies the missing migrations on this connection, and closes it. */
+    public static void migrate(Connection connection) throws SQLException {
+        try (Connection c = connection; Statement st = c.createStatement()) {
             c.setAutoCommit(true);
             try (ResultSet rs = st.executeQuery("SELECT GET_LOCK('keyward_migrate', " + LOCK_SECONDS + ")")) {
                 if (!rs.next() || rs.getInt(1) != 1) {

@@ -61,9 +61,14 @@ public final class Store implements AutoCloseable {
         hikari.setConnectionTimeout(Math.max(250, config.connectTimeout().toMillis()));
         // Fail start with a clear error rather than on the first call when the database is unreachable.
         hikari.setInitializationFailTimeout(10_000);
+        if (config.migrate() && config.migrationUser() != null) {
+            // Schema rights only for the migrations; the pool's account needs none.
+            Migrator.migrate(new org.mariadb.jdbc.MariaDbDataSource(config.url()).getConnection(config.migrationUser(),
+                    config.migrationPassword() == null ? null : config.migrationPassword().reveal()));
+        }
         HikariDataSource pool = new HikariDataSource(hikari);
         try {
-            return open(pool, config.migrate(), pool);
+            return open(pool, config.migrate() && config.migrationUser() == null, pool);
         } catch (SQLException | RuntimeException e) {
             pool.close();
             throw e;

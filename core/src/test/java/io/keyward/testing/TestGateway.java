@@ -38,9 +38,15 @@ public final class TestGateway implements AutoCloseable {
 
     /** @param extraYaml top-level config sections to add (spend:, guards:, limits: ...) */
     public static TestGateway start(String jdbcUrl, String vendorBaseUrl, String extraYaml) throws Exception {
+        return start(jdbcUrl, vendorBaseUrl, "", extraYaml);
+    }
+
+    /** @param databaseYaml further keys of the {@code database:} section, each line indented two spaces */
+    public static TestGateway start(String jdbcUrl, String vendorBaseUrl, String databaseYaml, String extraYaml) throws Exception {
         String audit = extraYaml.contains("audit:") ? ""
                 : "audit:\n  spool_dir: " + java.nio.file.Files.createTempDirectory("keyward-spool") + "\n";
-        KeywardConfig config = new ConfigLoader(Map.of("TEST_JDBC_URL", jdbcUrl)::get).parse(yaml(vendorBaseUrl) + extraYaml + audit);
+        String yaml = yaml(vendorBaseUrl).replace("  connect_timeout: 1s\n", "  connect_timeout: 1s\n" + databaseYaml);
+        KeywardConfig config = new ConfigLoader(Map.of("TEST_JDBC_URL", jdbcUrl)::get).parse(yaml + extraYaml + audit);
         Keyward keyward = Keyward.start(config);
         Server server = new Server();
         // Let ambiguous URIs through to Keyward, which refuses every one of them with its JSON error and
