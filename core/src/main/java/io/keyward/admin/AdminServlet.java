@@ -112,7 +112,7 @@ public final class AdminServlet extends HttpServlet {
 
     /**
      * Whether the request may change what an existing key is allowed to do. Issuing a key does not
-     * (unknown keys are never cached), nor does resetting metrics; dropping every cached key and
+     * (an id cannot be presented before it is issued), nor does resetting metrics; dropping every cached key and
      * lease for those would only send the next calls back to the database.
      */
     private static boolean changesLiveKeys(String method, String path) {

