@@ -2,6 +2,7 @@ package io.keyward.admin;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keyward.auth.FailedAuthLimit;
 import io.keyward.decision.Code;
 import io.keyward.decision.ErrorReply;
 import io.keyward.decision.RequestIds;
@@ -20,8 +21,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -31,15 +30,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The admin API, mapped at {@code /admin/*}: issue, inspect, list and revoke vault keys, read the
- * audit log, and a health check. Every endpoint but {@code GET /admin/health} requires
- * {@code Authorization: Bearer <admin token>}; the config holds only the token's SHA-256, compared
- * in constant time. Health stays open so load balancers can probe it; it tells only up or down.
+ * audit log, admin tokens, and a health check. Every endpoint but {@code GET /admin/health} requires
+ * {@code Authorization: Bearer <admin token>} holding the route's scope ({@link AdminScope}; 403
+ * {@code denied_scope} otherwise): the bootstrap token of the config (only its SHA-256 there,
+ * compared in constant time) holds {@code admin}; tokens made with {@code POST /admin/tokens} hold
+ * what they were given. Failed authentications are limited per client address (429). Health stays
+ * open so load balancers can probe it; it tells only up or down.
  *
  * <p>Wiring is as for {@link io.keyward.gateway.KeywardFilter}: construct with a running Keyward, or
  * declare it in web.xml after the listener. It takes no init-params.
  */
 public final class AdminServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(AdminServlet.class);
+    private static final String DENIED_SCOPE = "denied_scope";
     private static final Set<String> KEY_LIST_PARAMS = Set.of("agent_name", "agent_run_id", "vendor", "state", "limit", "cursor");
     private static final Set<String> SPEND_PARAMS = Set.of("key_id", "agent_name", "agent_run_id", "day");
     private static final Set<String> CALL_LIST_PARAMS = Set.of("agent_run_id", "key_id", "agent_name", "vendor", "result",
@@ -48,7 +51,8 @@ public final class AdminServlet extends HttpServlet {
     private transient Keyward keyward;
     private transient KeyAdmin keys;
     private transient KillSwitches killSwitches;
-    private transient String adminId;
+    private transient AdminTokens tokens;
+    private transient FailedAuthLimit failures;
 
     /** For web.xml: the instance comes from the ServletContext at init. */
     public AdminServlet() {
@@ -73,8 +77,8 @@ public final class AdminServlet extends HttpServlet {
         }
         keys = new KeyAdmin(keyward.store().keys(), keyward.hasher(), keyward.config().keys(), keyward.vendors());
         killSwitches = new KillSwitches(keyward.store().keys(), keyward.vendors().keySet());
-        // One admin token, named in admin_events by the start of its hash (never the token).
-        adminId = java.util.HexFormat.of().formatHex(keyward.config().security().adminTokenSha256()).substring(0, 12);
+        tokens = new AdminTokens(keyward.config().security().adminTokenSha256(), keyward.store().adminTokens());
+        failures = new FailedAuthLimit(keyward.config().guards().unauthenticatedPerSecond());
     }
 
     @Override
@@ -89,12 +93,25 @@ public final class AdminServlet extends HttpServlet {
                 health(response);
                 return;
             }
-            if (!authorized(request)) {
+            String address = request.getRemoteAddr();
+            if (failures.over(address)) {
+                response.setHeader("Retry-After", "1");
+                ErrorReply.write(response, 429, Code.DENIED_RATE_LIMIT.wire(), "too many failed admin authentications from this address", null, requestId);
+                return;
+            }
+            Optional<AdminCaller> caller = caller(request);
+            if (caller.isEmpty()) {
+                failures.failed(address);
                 ErrorReply.write(response, 401, "unauthorized", "admin token missing or wrong: send Authorization: Bearer <admin token>", null, requestId);
                 return;
             }
+            AdminScope needed = AdminScope.requiredFor(method, path.substring(1).split("/", -1));
+            if (!caller.get().may(needed)) {
+                ErrorReply.write(response, 403, DENIED_SCOPE, "this admin token lacks the " + needed.wire() + " scope", null, requestId);
+                return;
+            }
             try {
-                route(method, path, request, response, requestId);
+                route(method, path, request, response, requestId, caller.get());
             } finally {
                 if (changesLiveKeys(method, path)) {
                     // A revoke, switch, unfreeze or secret rotation holds on this node at once (its
@@ -102,6 +119,10 @@ public final class AdminServlet extends HttpServlet {
                     keyward.keyCache().invalidateAll();
                 }
             }
+        } catch (AdminScopeException e) {
+            ErrorReply.write(response, 403, DENIED_SCOPE, e.getMessage(), null, requestId);
+        } catch (AdminConflictException e) {
+            ErrorReply.write(response, 409, "conflict", e.getMessage(), null, requestId);
         } catch (AdminInputException e) {
             ErrorReply.write(response, 400, "invalid_request", e.getMessage(), e.param(), requestId);
         } catch (RuntimeException e) {
@@ -138,8 +159,13 @@ public final class AdminServlet extends HttpServlet {
     }
 
     private void route(String method, String path, HttpServletRequest request, HttpServletResponse response,
-                       String requestId) throws IOException {
+                       String requestId, AdminCaller caller) throws IOException {
+        String adminId = caller.name();
         String[] parts = path.substring(1).split("/", -1);
+        if (parts[0].equals("tokens")) {
+            tokenRoute(method, parts, request, response, requestId, caller);
+            return;
+        }
         if (parts[0].equals("keys")) {
             if (parts.length == 1 && method.equals("POST")) {
                 KeyAdmin.Issued issued = keys.issue(JsonInput.read(request.getInputStream(), KeyAdmin.ISSUE_FIELDS));
@@ -183,7 +209,7 @@ public final class AdminServlet extends HttpServlet {
             return;
         }
         if (parts[0].equals("vendors") && parts.length == 3 && parts[2].equals("secret") && method.equals("PUT")) {
-            json(response, 200, rotateSecret(parts[1], JsonInput.read(request.getInputStream(), Set.of("secret")), requestId));
+            json(response, 200, rotateSecret(parts[1], JsonInput.read(request.getInputStream(), Set.of("secret")), adminId, requestId));
             return;
         }
         if (parts[0].equals("metrics") && parts.length == 1 && method.equals("GET")) {
@@ -305,7 +331,7 @@ public final class AdminServlet extends HttpServlet {
     private static final int EXPORT_PAGE = 500;
 
     /** Stores a new vendor secret, encrypted; every node uses it from its next call. The answer never holds it. */
-    private ObjectNode rotateSecret(String vendor, JsonInput in, String requestId) {
+    private ObjectNode rotateSecret(String vendor, JsonInput in, String adminId, String requestId) {
         if (!keyward.vendors().containsKey(vendor)) {
             throw new AdminInputException("vendor", "unknown vendor");
         }
@@ -340,13 +366,39 @@ public final class AdminServlet extends HttpServlet {
         json(response, up ? 200 : 503, body);
     }
 
-    private boolean authorized(HttpServletRequest request) {
+    /** The admin token's caller: exactly one {@code Authorization: Bearer <token>} of a live token. */
+    private Optional<AdminCaller> caller(HttpServletRequest request) {
         List<String> headers = java.util.Collections.list(request.getHeaders("Authorization"));
         if (headers.size() != 1 || !headers.get(0).regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
+            return Optional.empty();
         }
-        byte[] presented = sha256(headers.get(0).substring(7).strip());
-        return MessageDigest.isEqual(presented, keyward.config().security().adminTokenSha256());
+        return tokens.caller(headers.get(0).substring(7).strip());
+    }
+
+    /** {@code POST /tokens}, {@code GET /tokens}, {@code POST /tokens/{name}/revoke}. */
+    private void tokenRoute(String method, String[] parts, HttpServletRequest request, HttpServletResponse response,
+                            String requestId, AdminCaller caller) throws IOException {
+        if (parts.length == 1 && method.equals("POST")) {
+            ObjectNode made = tokens.create(JsonInput.read(request.getInputStream(), AdminTokens.CREATE_FIELDS), caller);
+            keyward.store().keys().record(new AdminEvent(caller.name(), "issue_token", "token", made.get("name").asText(),
+                    made.get("scopes").toString(), 1, requestId));
+            LOG.info("Admin token {} made by {}", made.get("name").asText(), caller.name());
+            json(response, 201, made);
+        } else if (parts.length == 1 && method.equals("GET")) {
+            json(response, 200, tokens.list());
+        } else if (parts.length == 3 && parts[2].equals("revoke") && method.equals("POST")) {
+            if (!tokens.revoke(parts[1])) {
+                ErrorReply.write(response, 404, "not_found", "no live admin token of that name", "name", requestId);
+                return;
+            }
+            keyward.store().keys().record(new AdminEvent(caller.name(), "revoke_token", "token", parts[1], null, 1, requestId));
+            ObjectNode body = Json.MAPPER.createObjectNode();
+            body.put("name", parts[1]);
+            body.put("revoked", true);
+            json(response, 200, body);
+        } else {
+            ErrorReply.write(response, 404, "not_found", "no such admin route", null, requestId);
+        }
     }
 
     private static void keyOr404(HttpServletResponse response, Optional<VaultKey> key, String requestId) throws IOException {
@@ -372,13 +424,6 @@ public final class AdminServlet extends HttpServlet {
         response.getOutputStream().write(Json.bytes(body));
     }
 
-    static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
-    }
 
     private static String sanitize(String path) {
         return path.length() > 100 || !path.matches("[A-Za-z0-9/._-]*") ? "/..." : path;

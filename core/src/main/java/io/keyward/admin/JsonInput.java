@@ -57,6 +57,11 @@ final class JsonInput {
     }
 
     /** A boolean field; absent or null is false. */
+    /** The field as sent, or null. */
+    com.fasterxml.jackson.databind.JsonNode raw(String field) {
+        return body.get(field);
+    }
+
     boolean flag(String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {

@@ -29,6 +29,7 @@ public final class Store implements AutoCloseable {
     private final CallRepository calls;
     private final SpendRepository spend;
     private final VendorSecretRepository vendorSecrets;
+    private final AdminTokenRepository adminTokens;
 
     private Store(DataSource dataSource, AutoCloseable ownedPool) {
         this.dataSource = dataSource;
@@ -38,6 +39,7 @@ public final class Store implements AutoCloseable {
         this.calls = new CallRepository(sessions);
         this.spend = new SpendRepository(sessions);
         this.vendorSecrets = new VendorSecretRepository(sessions);
+        this.adminTokens = new AdminTokenRepository(sessions);
     }
 
     /** Opens the store the config describes: Keyward's own pool for a URL, or the container's JNDI DataSource. */
@@ -95,6 +97,10 @@ public final class Store implements AutoCloseable {
         return calls;
     }
 
+    public AdminTokenRepository adminTokens() {
+        return adminTokens;
+    }
+
     public VendorSecretRepository vendorSecrets() {
         return vendorSecrets;
     }
@@ -138,6 +144,7 @@ public final class Store implements AutoCloseable {
         configuration.addMapper(CallMapper.class);
         configuration.addMapper(SpendMapper.class);
         configuration.addMapper(VendorSecretMapper.class);
+        configuration.addMapper(AdminTokenMapper.class);
         return new SqlSessionFactoryBuilder().build(configuration);
     }
 
