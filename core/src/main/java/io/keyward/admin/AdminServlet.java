@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * {@code Authorization: Bearer <admin token>} holding the route's scope ({@link AdminScope}; 403
  * {@code denied_scope} otherwise): the bootstrap token of the config (only its SHA-256 there,
  * compared in constant time) holds {@code admin}; tokens made with {@code POST /admin/tokens} hold
- * what they were given. Failed authentications are limited per client address (429). Health stays
- * open so load balancers can probe it; it tells only up or down.
+ * what they were given. Failed authentications are limited per client address (429). Unless
+ * {@code security.admin_allow_from: any}, only callers on this machine (loopback) reach it at all;
+ * others get 404. Health stays open so load balancers can probe it; it tells only up or down.
  *
  * <p>Wiring is as for {@link io.keyward.gateway.KeywardFilter}: construct with a running Keyward, or
  * declare it in web.xml after the listener. It takes no init-params.
@@ -94,6 +95,11 @@ public final class AdminServlet extends HttpServlet {
                 return;
             }
             String address = request.getRemoteAddr();
+            if (!keyward.config().security().adminFromAnywhere() && !loopback(address)) {
+                // As if there were no admin API here: callers elsewhere learn nothing of it.
+                ErrorReply.write(response, 404, "not_found", "no such route", null, requestId);
+                return;
+            }
             if (failures.over(address)) {
                 response.setHeader("Retry-After", "1");
                 ErrorReply.write(response, 429, Code.DENIED_RATE_LIMIT.wire(), "too many failed admin authentications from this address", null, requestId);
@@ -364,6 +370,18 @@ public final class AdminServlet extends HttpServlet {
         body.put("status", up ? "ok" : "unavailable");
         body.put("database", up ? "ok" : "unreachable");
         json(response, up ? 200 : 503, body);
+    }
+
+    /** Whether the client address (an IP literal: no name is ever looked up) is this machine's loopback. */
+    private static boolean loopback(String address) {
+        if (address == null || !(address.matches("[0-9.]+") || address.indexOf(':') >= 0)) {
+            return false;
+        }
+        try {
+            return java.net.InetAddress.getByName(address.replace("[", "").replace("]", "")).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     /** The admin token's caller: exactly one {@code Authorization: Bearer <token>} of a live token. */

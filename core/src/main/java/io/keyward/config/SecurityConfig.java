@@ -8,8 +8,12 @@ import java.util.Locale;
 /**
  * The server-side secrets that protect keys: the pepper vault-key hashes are keyed with, and the
  * SHA-256 of the admin token (the token itself is never stored).
+ *
+ * @param adminFromAnywhere whether the admin API answers callers that are not on this machine
+ *     ({@code admin_allow_from: any}); by default it answers loopback callers only, wherever Keyward
+ *     is installed, so agents on the gateway's port cannot even try an admin token
  */
-public record SecurityConfig(Secret keyPepper, byte[] adminTokenSha256) {
+public record SecurityConfig(Secret keyPepper, byte[] adminTokenSha256, boolean adminFromAnywhere) {
     static final int MIN_PEPPER_CHARS = 32;
 
     public SecurityConfig {
@@ -26,18 +30,23 @@ public record SecurityConfig(Secret keyPepper, byte[] adminTokenSha256) {
 
     @Override
     public String toString() {
-        return "SecurityConfig[keyPepper=****, adminTokenSha256=****]";
+        return "SecurityConfig[keyPepper=****, adminTokenSha256=****, adminFromAnywhere=" + adminFromAnywhere + "]";
     }
 
     @JsonCreator
     static SecurityConfig fromYaml(@JsonProperty("key_pepper") String keyPepper,
                                    @JsonProperty("key_pepper_file") String keyPepperFile,
-                                   @JsonProperty("admin_token_sha256") String adminTokenSha256) {
+                                   @JsonProperty("admin_token_sha256") String adminTokenSha256,
+                                   @JsonProperty("admin_allow_from") String adminAllowFrom) {
         Secret pepper = Secret.fromValueOrFile("key_pepper", keyPepper, keyPepperFile, true);
         if (adminTokenSha256 == null || !adminTokenSha256.strip().matches("(?i)[0-9a-f]{64}")) {
             throw new ConfigException("admin_token_sha256",
                     "must be the SHA-256 of the admin token as 64 hex digits (printf %s \"$TOKEN\" | sha256sum)");
         }
-        return new SecurityConfig(pepper, HexFormat.of().parseHex(adminTokenSha256.strip().toLowerCase(Locale.ROOT)));
+        if (adminAllowFrom != null && !adminAllowFrom.equals("loopback") && !adminAllowFrom.equals("any")) {
+            throw new ConfigException("admin_allow_from", "must be loopback (the default) or any");
+        }
+        return new SecurityConfig(pepper, HexFormat.of().parseHex(adminTokenSha256.strip().toLowerCase(Locale.ROOT)),
+                "any".equals(adminAllowFrom));
     }
 }
