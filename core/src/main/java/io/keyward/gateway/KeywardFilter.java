@@ -156,19 +156,34 @@ public final class KeywardFilter implements Filter {
 
     /**
      * The vault key is the agent's, never the vendor's: a call that would carry it upstream (in the
-     * path once the account segment is set, in a parameter, an admitted header or the body) is refused. twilio-java's
-     * username in {@code /Accounts/{Sid}/} is the one place it may appear: that segment is replaced.
+     * path once the account segment is set, in a parameter, an admitted header or the body) is
+     * refused. twilio-java's username in {@code /Accounts/{Sid}/} is the one place it may appear:
+     * that segment is replaced.
      */
     private static void refuseVaultKeyInTheCall(VaultKey key, Route route, CallRequest call) {
         String mark = VaultKeyFormat.PREFIX + key.id();
         boolean carried = CredentialInjector.upstreamPath(route, call).contains(mark)
                 || call.params().all().stream().anyMatch(p -> p.source() != Param.Source.PATH && p.value() != null && p.value().contains(mark))
                 || call.headers().stream().anyMatch(h -> h.value().contains(mark))
-                || new String(call.body(), StandardCharsets.ISO_8859_1).contains(mark);
+                || contains(call.body(), mark.getBytes(StandardCharsets.US_ASCII));
         if (carried) {
             throw new Refusal(Code.DENIED_MALFORMED, 400, "the call carries its own vault key outside Authorization;"
                     + " it is never sent to the vendor", "request.vault_key");
         }
+    }
+
+    /** Whether {@code needle} occurs in {@code bytes}, without copying a body of up to a mebibyte into a string. */
+    private static boolean contains(byte[] bytes, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= bytes.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (bytes[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private static void budgetHeaders(HttpServletResponse response, Budget budget) {

@@ -295,11 +295,13 @@ public final class Spend implements AutoCloseable {
             for (HeaderRule header : vendor.headers().meaningful()) {
                 line(sha, header.name() + ":" + call.header(header.name()).orElse("\u0001"));
             }
+            // Each parameter as length-prefixed fields, in a fixed order: the same request however its
+            // fields were ordered, and no two different ones alike (a name segment may hold any text).
             call.params().all().stream()
                     .filter(p -> p.source() != Param.Source.PATH)
-                    .map(p -> p.source() + "\u0000" + p.name().segments() + "\u0000" + (p.value() == null ? "\u0001" : p.value()))
-                    .sorted()
-                    .forEach(entry -> line(sha, entry));
+                    .map(Spend::encoded)
+                    .sorted(java.util.Arrays::compare)
+                    .forEach(sha::update);
             return sha.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
@@ -308,9 +310,21 @@ public final class Spend implements AutoCloseable {
 
     /** One field of the hash, length-prefixed so that no two different requests hash the same text. */
     private static void line(MessageDigest sha, String field) {
+        sha.update(lengthPrefixed(field));
+    }
+
+    private static byte[] encoded(Param p) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(lengthPrefixed(p.source().name()));
+        out.writeBytes(lengthPrefixed(Integer.toString(p.name().segments().size())));
+        p.name().segments().forEach(segment -> out.writeBytes(lengthPrefixed(segment)));
+        out.writeBytes(p.value() == null ? new byte[] {-1, -1, -1, -1} : lengthPrefixed(p.value()));
+        return out.toByteArray();
+    }
+
+    private static byte[] lengthPrefixed(String field) {
         byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
-        sha.update(java.nio.ByteBuffer.allocate(4).putInt(bytes.length).array());
-        sha.update(bytes);
+        return java.nio.ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).array();
     }
 
     @Override
