@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,18 +25,22 @@ import java.util.regex.Pattern;
  * <p>Masking that reacts to short pieces of a secret is an oracle: an agent plants candidates in a
  * field the vendor echoes and sees which one comes back masked. So the part of a secret after its
  * public prefix ({@code sk_live_}, {@code re_}) is covered by <em>tiles</em> of {@value #TILE}
- * characters, one every {@value #TILE}/2 from its end and one at its start: to make a tile match, an
+ * characters, one every {@value #TILE}/4 from its end and one at its start: to make a tile match, an
  * agent would have to guess {@value #TILE} unknown characters at once (62<sup>24</sup> tries for a
- * base62 key, 16<sup>24</sup> for a hex token), and an agent that somehow knew a stretch of the
- * secret could gain one tile at most, the next holding {@value #TILE}/2 more unknown characters.
+ * base62 key, 16<sup>24</sup> for a hex token). An agent that somehow already knew 18 characters of
+ * the secret would still have to guess the next 6 at once (62<sup>6</sup> or 16<sup>6</sup> tries,
+ * each a rate-limited call): the dense tiles are what make a long partial echo be masked.
  * When a tile appears, the whole span where that spelling of the secret would lie is masked,
  * whatever those bytes are, so what is masked never depends on bytes the agent chose. A vendor
- * echoing a whole secret, or any 36 consecutive characters of its random part, has it masked; a
+ * echoing a whole secret, or any 29 consecutive characters of its random part, has it masked; a
  * shorter fragment (such as Stripe's own {@code sk_live_...abcd}) passes.
  *
  * <p>Every spelling Keyward sends a secret in is covered: the raw secret, URL-encoded and
- * JSON-escaped ({@code \}{@code uXXXX}, hex in either case), and an HTTP Basic {@code Authorization}
- * value, base64 of {@code user:secret} (also with JSON's {@code \/}). Masks are as long as what
+ * JSON-escaped ({@code \}{@code uXXXX}, hex in either case), upper- and lower-cased, base64 (both
+ * alphabets) of the secret and of {@code secret:}, and an HTTP Basic {@code Authorization} value,
+ * base64 of {@code user:secret} (also with JSON's {@code \/}). Spellings Keyward never sends and a
+ * vendor does not write (HTML entities, a line break inside a key, escaping of only some
+ * characters) are not covered. Masks are as long as what
  * they cover, so {@code Content-Length} stays true and bodies stream: only a bounded tail is held back.
  */
 public final class SecretRedactor {
@@ -97,16 +102,38 @@ public final class SecretRedactor {
         register(raw, tiles, i -> urlEncoded(raw.charAt(i), false));
         register(raw, tiles, i -> String.format("\\u%04X", (int) raw.charAt(i)));
         register(raw, tiles, i -> String.format("\\u%04x", (int) raw.charAt(i)));
+        // Hex tokens read the same in either case, and a vendor may print any key upper-cased.
+        register(raw, tiles, i -> raw.substring(i, i + 1).toUpperCase(Locale.ROOT));
+        register(raw, tiles, i -> raw.substring(i, i + 1).toLowerCase(Locale.ROOT));
+        // Base64 of the secret alone, and of "secret:" (Stripe's documented Basic form), both alphabets.
+        byte[] rawBytes = raw.getBytes(StandardCharsets.UTF_8);
+        for (String suffix : List.of("", ":")) {
+            byte[] plain = (raw + suffix).getBytes(StandardCharsets.UTF_8);
+            for (Base64.Encoder encoder : List.of(Base64.getEncoder(), Base64.getUrlEncoder())) {
+                registerBase64(encoder.encodeToString(plain), 0, publicChars, rawBytes.length);
+            }
+        }
         if (authorization != null && authorization.startsWith(BASIC)) {
             byte[] credentials = Base64.getDecoder().decode(authorization.substring(BASIC.length()));
-            // Base64 characters fixed by the bytes before the secret (the account or key SID, ':' and
-            // the secret's own public prefix) are public; tiles start after them.
-            int publicBytes = credentials.length - raw.getBytes(StandardCharsets.UTF_8).length + publicChars;
-            int fixed = BASIC.length() + publicBytes / 3 * 4 + publicBytes % 3;
-            List<int[]> base64Tiles = tiles(fixed, authorization.length(), BASE64_TILE);
-            register(authorization, base64Tiles, i -> String.valueOf(authorization.charAt(i)));
-            register(authorization, base64Tiles, i -> authorization.charAt(i) == '/' ? "\\/" : String.valueOf(authorization.charAt(i)));
+            // The account or key SID and ':' come before the secret: public, like its own prefix.
+            int before = credentials.length - rawBytes.length;
+            registerBase64(authorization, BASIC.length(), before + publicChars, credentials.length);
         }
+    }
+
+    /**
+     * Registers {@code encoded} (whose base64 text starts at {@code from}) and its JSON spelling
+     * ({@code \/}), tiled after the characters fixed by the first {@code publicBytes} of what it
+     * encodes: those are public, so a tile holding them would teach nothing and could be planted.
+     */
+    private void registerBase64(String encoded, int from, int publicBytes, int encodedBytes) {
+        if (encodedBytes - publicBytes < BASE64_TILE * 3 / 4) {
+            return;
+        }
+        int fixed = from + publicBytes / 3 * 4 + publicBytes % 3;
+        List<int[]> base64Tiles = tiles(fixed, encoded.length(), BASE64_TILE);
+        register(encoded, base64Tiles, i -> String.valueOf(encoded.charAt(i)));
+        register(encoded, base64Tiles, i -> encoded.charAt(i) == '/' ? "\\/" : String.valueOf(encoded.charAt(i)));
     }
 
     private static int publicPrefixLength(String raw) {
@@ -131,16 +158,16 @@ public final class SecretRedactor {
     }
 
     /**
-     * Tiles of {@code size} characters, one every {@code size / 2} counted back from {@code end},
-     * plus one at {@code start}, none reaching before {@code start}: any run of {@code size * 3 / 2}
-     * characters of the part holds a whole tile. To learn anything an agent must guess a whole tile;
-     * even one who already knows a stretch of the secret's start gains at most that one tile, since
-     * the next one along holds another {@code size / 2} unknown characters. When the part is shorter
+     * Tiles of {@code size} characters, one every {@code size / 4} counted back from {@code end},
+     * plus one at {@code start}, none reaching before {@code start}: any run of
+     * {@code size + size / 4 - 1} characters of the part holds a whole tile. To learn anything an
+     * agent must guess a whole tile; one who already knows a stretch must still guess the
+     * {@code size / 4} characters past it at once. When the part is shorter
      * than a tile (a weak secret), all of it is the one tile.
      */
     private static List<int[]> tiles(int start, int end, int size) {
         List<int[]> tiles = new ArrayList<>();
-        for (int to = end; to - size >= start; to -= size / 2) {
+        for (int to = end; to - size >= start; to -= size / 4) {
             tiles.add(new int[] {to - size, to});
         }
         if (end - start >= size && tiles.stream().noneMatch(t -> t[0] == start)) {

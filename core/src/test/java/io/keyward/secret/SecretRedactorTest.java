@@ -88,11 +88,11 @@ class SecretRedactorTest {
     }
 
     @Test
-    void anyRunOfThirtySixCharactersOfTheRandomPartIsMasked() {
+    void anyRunOfTwentyNineCharactersOfTheRandomPartIsMasked() {
         for (String secret : List.of(LONG, TOKEN)) {
             int start = secret.startsWith("sk_") ? 8 : 0;
-            for (int from = start; from + 36 <= secret.length(); from++) {
-                String run = secret.substring(from, from + 36);
+            for (int from = start; from + 29 <= secret.length(); from++) {
+                String run = secret.substring(from, from + 29);
                 assertFalse(redactor.redact("[" + run + "]").contains(run.substring(12, 24)), "run at " + from);
             }
         }
@@ -113,6 +113,31 @@ class SecretRedactorTest {
                     || masked.contains(jsonEscaped(LONG, true).substring(200, 260)), echoed + " -> " + masked);
         }
         assertFalse(redactor.redact("X-" + TOKEN + ": 1").contains(TOKEN), "a header name too");
+    }
+
+    @Test
+    void spellingsAVendorMayWriteAreMaskedToo() throws Exception {
+        Base64.Encoder standard = Base64.getEncoder();
+        Base64.Encoder urlSafe = Base64.getUrlEncoder();
+        for (String spelling : List.of(
+                TOKEN.toUpperCase(java.util.Locale.ROOT),
+                LONG.toUpperCase(java.util.Locale.ROOT),
+                LONG.toLowerCase(java.util.Locale.ROOT),
+                standard.encodeToString(LONG.getBytes(StandardCharsets.UTF_8)),
+                standard.encodeToString((LONG + ":").getBytes(StandardCharsets.UTF_8)),
+                urlSafe.encodeToString((LONG + ":").getBytes(StandardCharsets.UTF_8)),
+                standard.encodeToString(TOKEN.getBytes(StandardCharsets.UTF_8)))) {
+            String echoed = "{\"echo\":\"" + spelling + "\"}";
+            String masked = streamed(echoed, 5);
+            assertEquals("{\"echo\":\"" + "*".repeat(spelling.length()) + "\"}", masked, spelling);
+        }
+    }
+
+    @Test
+    void aLongPartialEchoIsMaskedEvenWithNoTileAtItsEnds() {
+        // 30 of the token's 32 characters, one off each end: a tile lies inside it all the same.
+        String partial = TOKEN.substring(1, 31);
+        assertFalse(redactor.redact("hint " + partial).contains(partial.substring(0, 20)));
     }
 
     private static String jsonEscaped(String text, boolean upperHex) {
