@@ -132,7 +132,7 @@ public final class Forwarder implements AutoCloseable {
             long start = System.nanoTime();
             ClassicHttpResponse serverToProxyResponse = send(route, call, credential, context, admission);
             admission.answered(serverToProxyResponse.getCode());
-            if (!readableEncoding(header(serverToProxyResponse, "Content-Encoding"))) {
+            if (!readableEncoding(contentEncoding(serverToProxyResponse))) {
                 closeQuietly(serverToProxyResponse);
                 // Bytes Keyward cannot decode cannot be checked for an echoed secret: nothing of them is sent.
                 throw new UpstreamFailure(new Refusal(Code.ERROR_UPSTREAM, 502,
@@ -219,8 +219,8 @@ public final class Forwarder implements AutoCloseable {
             connection.add(h.getValue());
         }
         Set<String> tokens = HopByHopHeaders.connectionTokens(connection);
-        String encoding = header(response, "Content-Encoding");
-        boolean decode = encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity");
+        String encoding = contentEncoding(response);
+        boolean decode = !encoding.isEmpty() && !encoding.equals("identity");
         Set<String> copied = new java.util.HashSet<>();
         for (Header h : response.getHeaders()) {
             if (decode && (h.getName().equalsIgnoreCase("Content-Encoding") || h.getName().equalsIgnoreCase("Content-Length"))) {
@@ -255,15 +255,25 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /**
+     * The vendor's one {@code Content-Encoding}, lower-cased ({@code ""} for none), or null when it
+     * sent the header more than once: an agent's HTTP client joins repeated headers into a list and
+     * decodes every layer, so reading only the first would pass a layer Keyward never looked into.
+     */
+    private static String contentEncoding(ClassicHttpResponse response) {
+        Header[] all = response.getHeaders("Content-Encoding");
+        if (all.length > 1) {
+            return null;
+        }
+        return all.length == 0 || all[0].getValue() == null ? "" : all[0].getValue().strip().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /**
      * Whether Keyward can decode the vendor's answer to check it: none, identity, or one layer of
-     * gzip or deflate. Stacked layers ({@code gzip, gzip}) and anything else are not read.
+     * gzip or deflate. Stacked layers ({@code gzip, gzip}, or two headers) and anything else are not read.
      */
     private static boolean readableEncoding(String encoding) {
-        if (encoding == null || encoding.isBlank()) {
-            return true;
-        }
-        String e = encoding.strip().toLowerCase(java.util.Locale.ROOT);
-        return e.equals("identity") || e.equals("gzip") || e.equals("x-gzip") || e.equals("deflate");
+        return encoding != null && (encoding.isEmpty() || encoding.equals("identity") || encoding.equals("gzip")
+                || encoding.equals("x-gzip") || encoding.equals("deflate"));
     }
 
     private static void closeQuietly(ClassicHttpResponse response) {
@@ -276,11 +286,10 @@ public final class Forwarder implements AutoCloseable {
 
     /** A body the vendor compressed although it was not asked to, inflated; an encoding Keyward cannot read is a failure. */
     private static InputStream decoded(InputStream raw, String encoding) throws IOException {
-        String e = encoding.strip().toLowerCase(java.util.Locale.ROOT);
-        if (e.equals("gzip") || e.equals("x-gzip")) {
+        if (encoding.equals("gzip") || encoding.equals("x-gzip")) {
             return new java.util.zip.GZIPInputStream(raw);
         }
-        if (e.equals("deflate")) {
+        if (encoding.equals("deflate")) {
             return new java.util.zip.InflaterInputStream(raw);
         }
         throw new IOException("unreadable content encoding");

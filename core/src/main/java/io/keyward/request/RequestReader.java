@@ -74,7 +74,12 @@ public final class RequestReader {
             throw tooLarge();
         }
         byte[] body = readBounded(request.getInputStream());
-        String encoding = request.getHeader("Content-Encoding");
+        List<String> encodings = Collections.list(request.getHeaders("Content-Encoding"));
+        if (encodings.size() > 1) {
+            // One layer or none: a second header would be a layer Keyward never read.
+            throw new Refusal(Code.DENIED_MALFORMED, 400, "Content-Encoding is sent more than once", "request.content_encoding");
+        }
+        String encoding = encodings.isEmpty() ? null : encodings.get(0);
         if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
             if (!decodeBodies) {
                 throw new Refusal(Code.DENIED_MALFORMED, 415, "compressed request bodies are not accepted (Content-Encoding)", "request.content_encoding");
