@@ -144,7 +144,7 @@ public final class AuditEvent {
                 cut(scrub(reason, redactor), MAX_TEXT),
                 estimatedUsd, amountUsd,
                 forwarded == null ? null : forwarded.status(),
-                forwarded == null ? null : cut(forwarded.upstreamRequestId(), 200),
+                forwarded == null ? null : cut(scrub(forwarded.upstreamRequestId(), redactor), 200),
                 idempotencyKey == null ? null : cut(scrub(idempotencyKey, redactor), 255), latencyUs,
                 forwarded == null ? null : forwarded.upstreamMicros(), nodeId, metadata());
     }

@@ -27,7 +27,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -132,7 +131,7 @@ public final class KeywardFilter implements Filter {
         budgetHeaders(response, keyward.spend().budget(key));
         CallRequest call = keyward.requestReader().read(request, route);
         event.call(call);
-        refuseVaultKeyInTheCall(key, route, call);
+        refuseVaultKeyInTheCall(route, call);
         event.allowedBy(keyward.policy().check(key, route, call));
         keyward.guards().check(key, call);
         Reservation reservation = keyward.spend().reserve(key, route, call);
@@ -155,35 +154,21 @@ public final class KeywardFilter implements Filter {
     }
 
     /**
-     * The vault key is the agent's, never the vendor's: a call that would carry it upstream (in the
-     * path once the account segment is set, in a parameter, an admitted header or the body) is
-     * refused. twilio-java's username in {@code /Accounts/{Sid}/} is the one place it may appear:
-     * that segment is replaced.
+     * Vault keys are Keyward's, never the vendor's: a call that would carry one upstream (its own or
+     * any other agent's; in the path once the account segment is set, in a parameter, an admitted
+     * header or the body) is refused, so no vendor log or echo (a request id built from the
+     * Idempotency-Key) ever holds one. twilio-java's username in {@code /Accounts/{Sid}/} is the one
+     * place the agent's own key may appear: that segment is replaced.
      */
-    private static void refuseVaultKeyInTheCall(VaultKey key, Route route, CallRequest call) {
-        String mark = VaultKeyFormat.PREFIX + key.id();
-        boolean carried = CredentialInjector.upstreamPath(route, call).contains(mark)
-                || call.params().all().stream().anyMatch(p -> p.source() != Param.Source.PATH && p.value() != null && p.value().contains(mark))
-                || call.headers().stream().anyMatch(h -> h.value().contains(mark))
-                || contains(call.body(), mark.getBytes(StandardCharsets.US_ASCII));
+    private static void refuseVaultKeyInTheCall(Route route, CallRequest call) {
+        boolean carried = VaultKeyFormat.holdsKey(CredentialInjector.upstreamPath(route, call))
+                || call.params().all().stream().anyMatch(p -> p.source() != Param.Source.PATH && p.value() != null && VaultKeyFormat.holdsKey(p.value()))
+                || call.headers().stream().anyMatch(h -> VaultKeyFormat.holdsKey(h.value()))
+                || VaultKeyFormat.holdsKey(call.body());
         if (carried) {
-            throw new Refusal(Code.DENIED_MALFORMED, 400, "the call carries its own vault key outside Authorization;"
-                    + " it is never sent to the vendor", "request.vault_key");
+            throw new Refusal(Code.DENIED_MALFORMED, 400, "the call carries a vault key outside Authorization;"
+                    + " vault keys are never sent to the vendor", "request.vault_key");
         }
-    }
-
-    /** Whether {@code needle} occurs in {@code bytes}, without copying a body of up to a mebibyte into a string. */
-    private static boolean contains(byte[] bytes, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= bytes.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (bytes[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
     }
 
     private static void budgetHeaders(HttpServletResponse response, Budget budget) {

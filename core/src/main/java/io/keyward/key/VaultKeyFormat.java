@@ -59,6 +59,40 @@ public final class VaultKeyFormat {
         return Optional.of(new PresentedKey(m.group(1), m.group(2), text));
     }
 
+    /**
+     * Whether the text holds the start of a vault key ({@code kw_}, a public id, {@code _}), any
+     * agent's: a vault key is never sent to a vendor, where it would sit in logs and echoes.
+     */
+    public static boolean holdsKey(CharSequence text) {
+        return holdsKey(text.length(), text::charAt);
+    }
+
+    /** {@link #holdsKey(CharSequence)} over bytes (a body), each byte read as one character. */
+    public static boolean holdsKey(byte[] bytes) {
+        return holdsKey(bytes.length, i -> (char) (bytes[i] & 0xff));
+    }
+
+    private static boolean holdsKey(int length, java.util.function.IntFunction<Character> at) {
+        int shape = PREFIX.length() + ID_CHARS + 1;
+        outer:
+        for (int i = 0; i + shape <= length; i++) {
+            for (int j = 0; j < PREFIX.length(); j++) {
+                if (at.apply(i + j) != PREFIX.charAt(j)) {
+                    continue outer;
+                }
+            }
+            for (int j = PREFIX.length(); j < shape - 1; j++) {
+                if (ID_ALPHABET.indexOf(at.apply(i + j)) < 0) {
+                    continue outer;
+                }
+            }
+            if (at.apply(i + shape - 1) == '_') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the text has the shape of a public key id (used to reject junk ids before any lookup). */
     public static boolean isKeyId(String text) {
         return text != null && ID_SHAPE.matcher(text).matches();
