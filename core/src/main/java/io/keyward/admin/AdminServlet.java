@@ -100,12 +100,13 @@ public final class AdminServlet extends HttpServlet {
                 ErrorReply.write(response, 404, "not_found", "no such route", null, requestId);
                 return;
             }
-            if (failures.over(address)) {
+            String bearer = bearer(request);
+            if (failures.over(address) && (bearer == null || !tokens.familiar(bearer))) {
                 response.setHeader("Retry-After", "1");
                 ErrorReply.write(response, 429, Code.DENIED_RATE_LIMIT.wire(), "too many failed admin authentications from this address", null, requestId);
                 return;
             }
-            Optional<AdminCaller> caller = caller(request);
+            Optional<AdminCaller> caller = bearer == null ? Optional.empty() : tokens.caller(bearer);
             if (caller.isEmpty()) {
                 failures.failed(address);
                 ErrorReply.write(response, 401, "unauthorized", "admin token missing or wrong: send Authorization: Bearer <admin token>", null, requestId);
@@ -210,7 +211,7 @@ public final class AdminServlet extends HttpServlet {
             return;
         }
         if (parts[0].equals("runs") && parts.length == 3 && parts[2].equals("end") && method.equals("POST") && !parts[1].isEmpty()) {
-            act(response, killSwitches.endRun(java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8),
+            act(response, killSwitches.endRun(pathSegment(parts[1], "agent_run_id"),
                     JsonInput.read(request.getInputStream(), KillSwitches.END_RUN_FIELDS), adminId, requestId));
             return;
         }
@@ -253,12 +254,17 @@ public final class AdminServlet extends HttpServlet {
         if ((keyId == null ? 0 : 1) + (agent == null ? 0 : 1) + (run == null ? 0 : 1) != 1) {
             throw new AdminInputException("key_id", "give exactly one of key_id, agent_name, agent_run_id");
         }
+        KeyAdmin.checkedName("agent_name", agent);
+        KeyAdmin.checkedName("agent_run_id", run);
         String dayText = params.text("day");
         java.time.LocalDate day;
         try {
             day = dayText == null ? keyward.store().spend().today() : java.time.LocalDate.parse(dayText);
         } catch (java.time.format.DateTimeParseException e) {
             throw new AdminInputException("day", "must be a date such as 2026-11-27 (UTC)");
+        }
+        if (day.getYear() < 2000 || day.getYear() > 9999) {
+            throw new AdminInputException("day", "must be a date between the years 2000 and 9999");
         }
         String scope = keyId != null ? "key" : agent != null ? "agent" : "run";
         String scopeId = keyId != null ? keyId : agent != null ? agent : run;
@@ -384,13 +390,22 @@ public final class AdminServlet extends HttpServlet {
         }
     }
 
-    /** The admin token's caller: exactly one {@code Authorization: Bearer <token>} of a live token. */
-    private Optional<AdminCaller> caller(HttpServletRequest request) {
+    /** A percent-encoded path segment, decoded; malformed escapes are the caller's error, not the store's. */
+    private static String pathSegment(String raw, String param) {
+        try {
+            return java.net.URLDecoder.decode(raw, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new AdminInputException(param, "is not validly percent-encoded");
+        }
+    }
+
+    /** The bearer token of exactly one {@code Authorization: Bearer <token>}, or null. */
+    private static String bearer(HttpServletRequest request) {
         List<String> headers = java.util.Collections.list(request.getHeaders("Authorization"));
         if (headers.size() != 1 || !headers.get(0).regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.empty();
+            return null;
         }
-        return tokens.caller(headers.get(0).substring(7).strip());
+        return headers.get(0).substring(7).strip();
     }
 
     /** {@code POST /tokens}, {@code GET /tokens}, {@code POST /tokens/{name}/revoke}. */
@@ -405,7 +420,7 @@ public final class AdminServlet extends HttpServlet {
         } else if (parts.length == 1 && method.equals("GET")) {
             json(response, 200, tokens.list());
         } else if (parts.length == 3 && parts[2].equals("revoke") && method.equals("POST")) {
-            if (!tokens.revoke(parts[1])) {
+            if (!tokens.revoke(parts[1], caller)) {
                 ErrorReply.write(response, 404, "not_found", "no live admin token of that name", "name", requestId);
                 return;
             }

@@ -147,7 +147,11 @@ final class KeyAdmin {
     }
 
     private static String name(JsonInput in, String field, boolean required) {
-        String value = required ? required(in, field) : in.text(field);
+        return checkedName(field, required ? required(in, field) : in.text(field));
+    }
+
+    /** An agent name or run id as given (null stays null), if it is one a key could have. */
+    static String checkedName(String field, String value) {
         if (value != null && !NAME.matcher(value).matches()) {
             throw new AdminInputException(field, "must be 1-128 characters: letters, digits and . _ : @ / - (starting with a letter or digit)");
         }

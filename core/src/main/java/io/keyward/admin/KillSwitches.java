@@ -53,8 +53,8 @@ final class KillSwitches {
         int revoked;
         switch (scope) {
             case "key_id" -> revoked = VaultKeyFormat.isKeyId(target) && keys.revoke(target, reason) ? 1 : 0;
-            case "agent_name" -> revoked = keys.revokeAll(target, null, null, false, reason);
-            case "agent_run_id" -> revoked = keys.revokeAll(null, target, null, false, reason);
+            case "agent_name" -> revoked = keys.revokeAll(KeyAdmin.checkedName(scope, target), null, null, false, reason);
+            case "agent_run_id" -> revoked = keys.revokeAll(null, KeyAdmin.checkedName(scope, target), null, false, reason);
             case "vendor" -> {
                 if (!vendors.contains(target)) {
                     throw new AdminInputException("vendor", "unknown vendor");
@@ -92,6 +92,7 @@ final class KillSwitches {
     }
 
     Outcome endRun(String runId, JsonInput in, String adminId, String requestId) {
+        KeyAdmin.checkedName("agent_run_id", runId);
         String reason = reason(in);
         int revoked = keys.revokeAll(null, runId, null, false, reason);
         ObjectNode body = Json.MAPPER.createObjectNode();
