@@ -6,6 +6,7 @@ import io.keyward.store.VendorSecretRow;
 import io.keyward.contract.Vendor;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,6 +24,8 @@ public final class VendorSecrets {
     private final Map<String, Versioned> stored = new ConcurrentHashMap<>();
     /** The highest version of each vendor's stored secret this node has seen: versions only go up. */
     private final Map<String, Long> highest = new ConcurrentHashMap<>();
+    /** Vendors whose stored secret this node has seen sealed for its version: a row sealed for the vendor alone is old. */
+    private final Set<String> versionBound = ConcurrentHashMap.newKeySet();
 
     private record Versioned(long version, Secret secret) {
     }
@@ -59,6 +62,13 @@ public final class VendorSecrets {
      */
     public Secret current(String vendor, Long version) {
         if (version == null) {
+            if (highest.containsKey(vendor)) {
+                // There is no way to delete a stored secret through Keyward: a row that went away
+                // was deleted behind its back, and falling back to the configured secret (perhaps
+                // the leaked one the rotation replaced) would undo the rotation without a word.
+                throw new IllegalStateException("the stored secret of " + vendor + " was deleted from vendor_secrets;"
+                        + " refusing to fall back to the configured one: store it again with PUT /admin/vendors/" + vendor + "/secret");
+            }
             Secret secret = configured.get(vendor);
             if (secret == null) {
                 throw new IllegalStateException("no secret for " + vendor);
@@ -80,6 +90,7 @@ public final class VendorSecrets {
         });
         mask(vendor, secret);
         highest.merge(vendor, version, Math::max);
+        versionBound.add(vendor);
         stored.put(vendor, new Versioned(version, secret));
         return version;
     }
@@ -92,7 +103,9 @@ public final class VendorSecrets {
 
     /**
      * Opens a stored row. A version lower than one this node has seen is refused: someone put an
-     * older row back. A row sealed before sql/V7 (for the vendor alone) is sealed again at once, for
+     * older row back; so is a row sealed before sql/V7 once this node has seen one sealed for its
+     * version. (A node started after such a rollback has no memory to compare with, so it cannot
+     * tell.) A row sealed before sql/V7 (for the vendor alone) is sealed again at once, for
      * a new version, so that from then on an older sealed value cannot stand in for it.
      */
     private Versioned load(VendorSecretRow row) {
@@ -100,6 +113,10 @@ public final class VendorSecrets {
         if (row.version() < seen) {
             throw new IllegalStateException("the stored secret of " + row.vendor() + " went back from version " + seen
                     + " to " + row.version() + "; refusing it (was an older row put back?)");
+        }
+        if (!row.sealedForVersion() && versionBound.contains(row.vendor())) {
+            throw new IllegalStateException("the stored secret of " + row.vendor() + " is a row sealed before sql/V7,"
+                    + " after this node saw one sealed for its version; refusing it (was an older row put back?)");
         }
         Secret secret = cipher.open(row.vendor(), row.version(), row.sealedForVersion(),
                 new SecretCipher.Sealed(row.masterKeyId(), row.nonce(), row.ciphertext()));
@@ -110,6 +127,7 @@ public final class VendorSecrets {
             long version = rotate(row.vendor(), secret);
             return new Versioned(version, secret);
         }
+        versionBound.add(row.vendor());
         Versioned v = new Versioned(row.version(), secret);
         stored.put(row.vendor(), v);
         return v;
