@@ -38,12 +38,14 @@ public final class Authenticator {
         try {
             presented = VaultKeyExtractor.extract(authorizationHeaders);
         } catch (Refusal refusal) {
+            // No key at all, another scheme, junk: past the limit these are refused (and recorded)
+            // like guessed keys, once a second per address, not one audit row each.
+            boolean over = failures.over(clientAddress);
             failures.failed(clientAddress);
-            throw refusal;
+            throw over ? overLimit() : refusal;
         }
         if (failures.over(clientAddress) && !keys.knows(presented.id())) {
-            throw new Refusal(Code.DENIED_RATE_LIMIT, 429, "too many failed authentications from this address; try again later",
-                    OVER_LIMIT_RULE, 1L);
+            throw overLimit();
         }
         Optional<VaultKey> stored = keys.find(presented.id());
         // Hash even when the id is unknown, so timing does not tell which ids exist.
@@ -53,6 +55,11 @@ public final class Authenticator {
             throw new Refusal(Code.DENIED_UNKNOWN_KEY, "unknown vault key");
         }
         return stored.get();
+    }
+
+    private static Refusal overLimit() {
+        return new Refusal(Code.DENIED_RATE_LIMIT, 429, "too many failed authentications from this address; try again later",
+                OVER_LIMIT_RULE, 1L);
     }
 
     /**
