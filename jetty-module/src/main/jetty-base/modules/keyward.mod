@@ -1,4 +1,4 @@
-# Keyward for Jetty 12. README "Install into Jetty" says how to install and configure it.
+# Keyward for Jetty 12. docs/install.md, "Install into Jetty", says how to install and configure it.
 
 [description]
 Keyward: AI agents call Stripe, Twilio and Resend with per-run vault keys instead of the real API
