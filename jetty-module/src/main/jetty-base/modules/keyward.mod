@@ -31,7 +31,7 @@ etc/keyward.xml
 ## {contextPath}/admin/...
 # keyward.contextPath=/keyward
 
-## Keyward's YAML config: vendors, security, spend, audit (README "Configuration").
+## Keyward's YAML config: vendors, security, spend, audit (docs/configuration.md).
 ## --add-modules copied a template to etc/keyward.yaml; it is never overwritten.
 # keyward.config=${jetty.base}/etc/keyward.yaml
 
