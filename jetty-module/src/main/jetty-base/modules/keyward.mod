@@ -1,4 +1,4 @@
-# Keyward for Jetty 12. README "Install into Jetty" says how to install and configure it.
+# Keyward for Jetty 12. docs/install.md, "Install into Jetty", says how to install and configure it.
 
 [description]
 Keyward: AI agents call Stripe, Twilio and Resend with per-run vault keys instead of the real API
@@ -31,7 +31,7 @@ etc/keyward.xml
 ## {contextPath}/admin/...
 # keyward.contextPath=/keyward
 
-## Keyward's YAML config: vendors, security, spend, audit (README "Configuration").
+## Keyward's YAML config: vendors, security, spend, audit (docs/configuration.md).
 ## --add-modules copied a template to etc/keyward.yaml; it is never overwritten.
 # keyward.config=${jetty.base}/etc/keyward.yaml
 

@@ -87,7 +87,7 @@ public final class PolicyParser {
             // An operation of another vendor is accepted but can never match this key's calls, so one
             // policy document can be issued to a Stripe, a Twilio and a Resend key alike.
             if (catalog.named(operation).isEmpty() && !VendorRegistry.operationNames().contains(operation)) {
-                throw new PolicyException(at + ".operation", "is not a catalog operation; see the catalog in the README");
+                throw new PolicyException(at + ".operation", "is not a catalog operation; see the catalog in docs/policies.md");
             }
         } else {
             if (method == null || path == null) {

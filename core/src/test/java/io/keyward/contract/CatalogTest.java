@@ -14,13 +14,13 @@ import org.junit.jupiter.api.Test;
 class CatalogTest {
 
     @Test
-    void theReadmeListsEveryOperationAndMarksTheMoneyMovingOnes() throws Exception {
-        String readme = Files.readString(Path.of("../README.md"));
+    void thePoliciesPageListsEveryOperationAndMarksTheMoneyMovingOnes() throws Exception {
+        String page = Files.readString(Path.of("../docs/policies.md"));
         for (Catalog catalog : List.of(StripeVendor.CATALOG, TwilioVendor.CATALOG, ResendVendor.CATALOG)) {
             for (Operation op : catalog.operations()) {
                 String listed = "`" + op.name() + "`" + (op.moneyMoving() ? " $" : "");
-                assertTrue(readme.contains(listed + ",") || readme.contains(listed + ".") || readme.contains(listed + "\n"),
-                        "README catalog must list " + listed);
+                assertTrue(page.contains(listed + ",") || page.contains(listed + ".") || page.contains(listed + "\n"),
+                        "the catalog in docs/policies.md must list " + listed);
             }
         }
     }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Keyward's Jetty module on the stock jetty-home distribution, installed by the README's own
+ * Keyward's Jetty module on the stock jetty-home distribution, installed by docs/install.md's own
  * commands into a base that already serves an unrelated web app.
  */
 class JettyDistributionIT {

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * keyward.war on the stock Tomcat 11 and 10.1 distributions, installed by the README's own commands
+ * keyward.war on the stock Tomcat 11 and 10.1 distributions, installed by docs/install.md's own commands
  * into a server that already serves its stock web apps and an unrelated one of the user's.
  */
 class TomcatDistributionIT {

@@ -45,7 +45,7 @@ public final class InstalledGateway {
 
     /**
      * Installs Keyward into the stock server at {@code dir} by running the first {@code sh} block of
-     * the README section exactly as written, starts the server with the section's second block, and
+     * the install guide's section exactly as written, starts the server with the section's second block, and
      * drives the full flow against it; the server is stopped (and checked gone) before returning.
      *
      * @param distVariable the variable the install block reads the distribution tarball from
@@ -57,12 +57,12 @@ public final class InstalledGateway {
         TestDatabase.Login login = TestDatabase.Login.of(jdbcUrl);
         env.putAll(Map.of(distVariable, System.getProperty("keyward.dist"),
                 "KEYWARD_DB_URL", login.url(), "KEYWARD_DB_USER", login.user(), "KEYWARD_DB_PASSWORD", login.password()));
-        Readme readme = Readme.ofBuild();
-        Shell.run(readme.shellBlock(section, 0), dir, env);
+        InstallDoc guide = InstallDoc.ofBuild();
+        Shell.run(guide.shellBlock(section, 0), dir, env);
         try (FakeVendor vendor = new FakeVendor()) {
             env.putAll(templateEnvironment(vendor));
             try (ServerProcess server = ServerProcess.start(List.of("bash", "-euo", "pipefail", "-c",
-                    readme.shellBlock(section, 1)), dir, env, log)) {
+                    guide.shellBlock(section, 1)), dir, env, log)) {
                 String port = server.awaitLog(httpPort, Duration.ofSeconds(90));
                 server.awaitLog(started, Duration.ofSeconds(90));
                 InstalledGateway gateway = new InstalledGateway("http://127.0.0.1:" + port);

@@ -7,23 +7,25 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The README's command blocks, as the distribution tests run them: the tests execute exactly the
- * text a user pastes, so the README cannot drift from what works.
+ * The install guide's command blocks ({@code docs/install.md}), as the distribution tests run them:
+ * the tests execute exactly the text a user pastes, so the guide cannot drift from what works.
  */
-public final class Readme {
+public final class InstallDoc {
+    private final Path location;
     private final List<String> lines;
 
-    private Readme(List<String> lines) {
+    private InstallDoc(Path location, List<String> lines) {
+        this.location = location;
         this.lines = lines;
     }
 
-    /** The README named by the system property {@code keyward.readme} (set by the build). */
-    public static Readme ofBuild() throws IOException {
-        String location = System.getProperty("keyward.readme");
+    /** The page named by the system property {@code keyward.install.doc} (set by the build). */
+    public static InstallDoc ofBuild() throws IOException {
+        String location = System.getProperty("keyward.install.doc");
         if (location == null) {
-            throw new IllegalStateException("system property keyward.readme is not set (run through Maven)");
+            throw new IllegalStateException("system property keyward.install.doc is not set (run through Maven)");
         }
-        return new Readme(Files.readAllLines(Path.of(location), StandardCharsets.UTF_8));
+        return new InstallDoc(Path.of(location), Files.readAllLines(Path.of(location), StandardCharsets.UTF_8));
     }
 
     /**
@@ -33,7 +35,7 @@ public final class Readme {
     public String shellBlock(String heading, int n) {
         int start = lines.indexOf(heading);
         if (start < 0) {
-            throw new AssertionError("README has no heading line '" + heading + "'");
+            throw new AssertionError(location + " has no heading line '" + heading + "'");
         }
         String level = heading.substring(0, heading.indexOf(' ') + 1);
         int seen = 0;
@@ -62,7 +64,7 @@ public final class Readme {
                 block.append(line).append('\n');
             }
         }
-        throw new AssertionError("README section '" + heading + "' has no sh block #" + n);
+        throw new AssertionError(location + " section '" + heading + "' has no sh block #" + n);
     }
 
     private static boolean isSameOrHigher(String line, String level) {
