@@ -26,14 +26,13 @@ import java.util.stream.Collectors;
 final class AdminTokens {
     static final String BOOTSTRAP = "bootstrap";
     static final String PREFIX = "kwadm_";
+    /** Base64url characters of a token's 32 random bytes, unpadded. */
+    private static final int TOKEN_CHARS = 43;
     static final Set<String> CREATE_FIELDS = Set.of("name", "scopes");
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._-]{0,31}");
     private final byte[] bootstrapSha256;
     private final AdminTokenRepository tokens;
     private final SecureRandom random = new SecureRandom();
-    /** SHA-256 of tokens found live on this node: still looked at when their address is over its failure limit. */
-    private final Set<java.nio.ByteBuffer> seenLive = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private static final int MAX_SEEN_LIVE = 1_000;
 
     AdminTokens(byte[] bootstrapSha256, AdminTokenRepository tokens) {
         this.bootstrapSha256 = bootstrapSha256.clone();
@@ -46,29 +45,31 @@ final class AdminTokens {
         if (MessageDigest.isEqual(hash, bootstrapSha256)) {
             return Optional.of(new AdminCaller(BOOTSTRAP, Set.of(AdminScope.ADMIN)));
         }
-        if (!bearer.startsWith(PREFIX)) {
+        if (!wellFormed(bearer)) {
             return Optional.empty();
         }
-        Optional<AdminCaller> caller = tokens.live(hash).map(row -> new AdminCaller(row.name(), scopes(row.scopes())));
-        if (caller.isPresent()) {
-            if (seenLive.size() >= MAX_SEEN_LIVE) {
-                seenLive.clear();
-            }
-            seenLive.add(java.nio.ByteBuffer.wrap(hash));
-        } else {
-            seenLive.remove(java.nio.ByteBuffer.wrap(hash));
-        }
-        return caller;
+        return tokens.live(hash).map(row -> new AdminCaller(row.name(), scopes(row.scopes())));
     }
 
     /**
-     * Whether the token is the bootstrap one or was live on this node before: worth looking at even
-     * from an address over its failure limit, so a neighbour sending wrong tokens from the same
-     * machine cannot lock the operator out of the kill switch. Costs a hash, no database look-up.
+     * Whether the text could be a token at all: the bootstrap one, or {@code kwadm_} and 43 base64url
+     * characters. Only such text is looked up; anything else is junk, refused without a query.
      */
-    boolean familiar(String bearer) {
-        byte[] hash = sha256(bearer);
-        return MessageDigest.isEqual(hash, bootstrapSha256) || seenLive.contains(java.nio.ByteBuffer.wrap(hash));
+    boolean mayBeLive(String bearer) {
+        return wellFormed(bearer) || MessageDigest.isEqual(sha256(bearer), bootstrapSha256);
+    }
+
+    private static boolean wellFormed(String bearer) {
+        if (!bearer.startsWith(PREFIX) || bearer.length() != PREFIX.length() + TOKEN_CHARS) {
+            return false;
+        }
+        for (int i = PREFIX.length(); i < bearer.length(); i++) {
+            char c = bearer.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Makes a token; its text is in the answer, and nowhere else ever. */

@@ -52,7 +52,12 @@ final class KillSwitches {
         String target = all ? "*" : in.text(scope);
         int revoked;
         switch (scope) {
-            case "key_id" -> revoked = VaultKeyFormat.isKeyId(target) && keys.revoke(target, reason) ? 1 : 0;
+            case "key_id" -> {
+                if (!VaultKeyFormat.isKeyId(target)) {
+                    throw new AdminInputException("key_id", "is not a key id (16 lower-case letters and digits)");
+                }
+                revoked = keys.revoke(target, reason) ? 1 : 0;
+            }
             case "agent_name" -> revoked = keys.revokeAll(KeyAdmin.checkedName(scope, target), null, null, false, reason);
             case "agent_run_id" -> revoked = keys.revokeAll(null, KeyAdmin.checkedName(scope, target), null, false, reason);
             case "vendor" -> {

@@ -39,12 +39,12 @@ public final class Authenticator {
             presented = VaultKeyExtractor.extract(authorizationHeaders);
         } catch (Refusal refusal) {
             // No key at all, another scheme, junk: past the limit these are refused (and recorded)
-            // like guessed keys, once a second per address, not one audit row each.
-            boolean over = failures.over(clientAddress);
-            failures.failed(clientAddress);
-            throw over ? overLimit() : refusal;
+            // once a second per address, not one audit row each. They cost no look-up, so they do
+            // not count against agents presenting real keys from the same address.
+            throw failures.junk(clientAddress) ? overLimit() : refusal;
         }
-        if (failures.over(clientAddress) && !keys.knows(presented.id())) {
+        boolean over = failures.over(clientAddress);
+        if (over && !keys.knows(presented.id())) {
             throw overLimit();
         }
         Optional<VaultKey> stored = keys.find(presented.id());
@@ -52,7 +52,8 @@ public final class Authenticator {
         boolean matches = hasher.matches(presented.secret(), stored.map(VaultKey::secretHash).orElse(NO_HASH));
         if (stored.isEmpty() || !matches) {
             failures.failed(clientAddress);
-            throw new Refusal(Code.DENIED_UNKNOWN_KEY, "unknown vault key");
+            // A known id with wrong secrets is guessing too: past the limit, aggregated like the rest.
+            throw over ? overLimit() : new Refusal(Code.DENIED_UNKNOWN_KEY, "unknown vault key");
         }
         return stored.get();
     }

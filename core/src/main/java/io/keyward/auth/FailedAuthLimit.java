@@ -4,12 +4,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Failed authentications per client address, as a token bucket: {@code perSecond} on average and
+ * Failed authentications per client address, as token buckets: {@code perSecond} on average and
  * twice that in a burst. Past it, an address is "over": the filter then refuses keys this node does
  * not already know without a database look-up or a hash, and records those refusals once a second
  * per address instead of one audit row each, so guessing costs the gateway next to nothing and
  * cannot fill the audit spool. Agents whose keys this node knows are not held up by a neighbour
  * behind the same address.
+ *
+ * <p>Junk (no credential, another scheme, a malformed key) is counted in a bucket of its own: it
+ * costs no look-up, so it only needs its refusals aggregated, and a neighbour sending it must not
+ * put the address over for agents presenting real keys this node has not cached yet.
  */
 public final class FailedAuthLimit {
     private static final int MAX_ADDRESSES = 100_000;
@@ -17,15 +21,17 @@ public final class FailedAuthLimit {
     private final double burst;
     private final Map<String, Bucket> byAddress = new ConcurrentHashMap<>();
 
-    /** Tokens left, when last refilled, refusals not yet recorded, and when the last one was. */
+    /** Tokens left (for guesses, for junk), when last refilled, refusals not yet recorded, and when the last one was. */
     private static final class Bucket {
         double tokens;
+        double junkTokens;
         long refilledAt;
         long unrecorded;
         long recordedAt;
 
         Bucket(double tokens, long now) {
             this.tokens = tokens;
+            this.junkTokens = tokens;
             this.refilledAt = now;
             this.recordedAt = now - 2_000_000_000L;
         }
@@ -48,17 +54,31 @@ public final class FailedAuthLimit {
         }
     }
 
-    /** Counts one failed authentication from the address. */
+    /** Counts one failed authentication from the address: a key that was looked up and did not match. */
     public void failed(String address) {
-        long now = System.nanoTime();
+        Bucket b = bucket(address);
+        synchronized (b) {
+            refill(b, System.nanoTime());
+            b.tokens = Math.max(0, b.tokens - 1);
+        }
+    }
+
+    /** Counts one junk credential from the address. @return whether the address was already over for junk */
+    public boolean junk(String address) {
+        Bucket b = bucket(address);
+        synchronized (b) {
+            refill(b, System.nanoTime());
+            boolean over = b.junkTokens < 1;
+            b.junkTokens = Math.max(0, b.junkTokens - 1);
+            return over;
+        }
+    }
+
+    private Bucket bucket(String address) {
         if (byAddress.size() >= MAX_ADDRESSES) {
             byAddress.clear();
         }
-        Bucket b = byAddress.computeIfAbsent(address, a -> new Bucket(burst, now));
-        synchronized (b) {
-            refill(b, now);
-            b.tokens = Math.max(0, b.tokens - 1);
-        }
+        return byAddress.computeIfAbsent(address, a -> new Bucket(burst, System.nanoTime()));
     }
 
     /**
@@ -85,6 +105,7 @@ public final class FailedAuthLimit {
 
     private void refill(Bucket b, long now) {
         b.tokens = Math.min(burst, b.tokens + (now - b.refilledAt) * perNano);
+        b.junkTokens = Math.min(burst, b.junkTokens + (now - b.refilledAt) * perNano);
         b.refilledAt = now;
     }
 }

@@ -12,6 +12,7 @@ import io.keyward.money.Usd;
 import io.keyward.spend.Budget;
 import io.keyward.spend.Reservation;
 import io.keyward.contract.Param;
+import io.keyward.contract.ParamName;
 import io.keyward.key.VaultKey;
 import io.keyward.key.VaultKeyFormat;
 import io.keyward.request.CallRequest;
@@ -162,13 +163,19 @@ public final class KeywardFilter implements Filter {
      */
     private static void refuseVaultKeyInTheCall(Route route, CallRequest call) {
         boolean carried = VaultKeyFormat.holdsKey(CredentialInjector.upstreamPath(route, call))
-                || call.params().all().stream().anyMatch(p -> p.source() != Param.Source.PATH && p.value() != null && VaultKeyFormat.holdsKey(p.value()))
+                || call.params().all().stream().anyMatch(p -> p.source() != Param.Source.PATH
+                        && (p.value() != null && VaultKeyFormat.holdsKey(p.value()) || holdsKey(p.name())))
                 || call.headers().stream().anyMatch(h -> VaultKeyFormat.holdsKey(h.value()))
                 || VaultKeyFormat.holdsKey(call.body());
         if (carried) {
             throw new Refusal(Code.DENIED_MALFORMED, 400, "the call carries a vault key outside Authorization;"
                     + " vault keys are never sent to the vendor", "request.vault_key");
         }
+    }
+
+    /** Names too, decoded: a metadata key or a custom email header's name is the agent's choice and the vendor keeps it. */
+    private static boolean holdsKey(ParamName name) {
+        return VaultKeyFormat.holdsKey(name.toString()) || name.segments().stream().anyMatch(VaultKeyFormat::holdsKey);
     }
 
     private static void budgetHeaders(HttpServletResponse response, Budget budget) {
