@@ -83,9 +83,15 @@ public final class TestDatabase {
                 .setDeletingTemporaryBaseAndDataDirsOnShutdown(false).addArg("--skip-networking").build());
         setup.start();
         try {
+            // The anonymous accounts a new data folder holds would be matched before kwtest when the
+            // server names the client 'localhost': they go, as in the quickstart's database.
             setup.run("FLUSH PRIVILEGES;"
+                    + " DELETE FROM mysql.global_priv WHERE User = '';"
+                    + " FLUSH PRIVILEGES;"
                     + " CREATE USER 'kwtest'@'127.0.0.1' IDENTIFIED BY '" + password + "';"
-                    + " GRANT ALL PRIVILEGES ON *.* TO 'kwtest'@'127.0.0.1' WITH GRANT OPTION;", "root", null);
+                    + " CREATE USER 'kwtest'@'localhost' IDENTIFIED BY '" + password + "';"
+                    + " GRANT ALL PRIVILEGES ON *.* TO 'kwtest'@'127.0.0.1' WITH GRANT OPTION;"
+                    + " GRANT ALL PRIVILEGES ON *.* TO 'kwtest'@'localhost' WITH GRANT OPTION;", "root", null);
         } finally {
             setup.stop();
         }
