@@ -30,8 +30,8 @@ public final class Authenticator {
     /**
      * @param clientAddress where the call came from: failed authentications are limited per address
      * @throws Refusal {@code denied_unknown_key} (or {@code denied_malformed}) when no valid key was
-     *     presented; {@code denied_rate_limit} when the address failed too often and presents a key
-     *     this node does not know
+     *     presented; {@code denied_rate_limit} when the address failed too often and presents junk,
+     *     a key this node does not know, or a wrong secret for one it does
      */
     public VaultKey authenticate(List<String> authorizationHeaders, String clientAddress) {
         PresentedKey presented;
