@@ -72,21 +72,26 @@ public final class VaultKeyFormat {
         return holdsKey(bytes.length, i -> (char) (bytes[i] & 0xff));
     }
 
-    private static boolean holdsKey(int length, java.util.function.IntFunction<Character> at) {
+    /** The i-th character of a text or a body, unboxed: bodies run to a mebibyte. */
+    private interface CharAt {
+        char at(int i);
+    }
+
+    private static boolean holdsKey(int length, CharAt text) {
         int shape = PREFIX.length() + ID_CHARS + 1;
         outer:
         for (int i = 0; i + shape <= length; i++) {
             for (int j = 0; j < PREFIX.length(); j++) {
-                if (at.apply(i + j) != PREFIX.charAt(j)) {
+                if (text.at(i + j) != PREFIX.charAt(j)) {
                     continue outer;
                 }
             }
             for (int j = PREFIX.length(); j < shape - 1; j++) {
-                if (ID_ALPHABET.indexOf(at.apply(i + j)) < 0) {
+                if (ID_ALPHABET.indexOf(text.at(i + j)) < 0) {
                     continue outer;
                 }
             }
-            if (at.apply(i + shape - 1) == '_') {
+            if (text.at(i + shape - 1) == '_') {
                 return true;
             }
         }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keyward.config.Secret;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -91,5 +93,19 @@ class VaultKeyFormatTest {
         assertEquals("kw_short and kw", VaultKeyFormat.scrub("kw_short and kw"), "too short to be a key: kept");
         assertEquals(null, VaultKeyFormat.scrub(null));
         assertFalse(VaultKeyFormat.scrub("x" + text + "y" + text).contains(key.secret()));
+    }
+
+    @Test
+    void holdsKeyFindsTheStartOfAnyVaultKeyInTextOrBytes() {
+        String text = format.generate().text();
+        String start = text.substring(0, 20);
+        for (String held : List.of(text, "x=" + start, "[" + start + "]", start)) {
+            assertTrue(VaultKeyFormat.holdsKey(held), held);
+            assertTrue(VaultKeyFormat.holdsKey(held.getBytes(StandardCharsets.US_ASCII)), held);
+        }
+        for (String clear : List.of(text.substring(0, 19), "kw_0123456789ABCDEF_x", "kw_0123456789abcde_x", "kw-0123456789abcdef_x", "")) {
+            assertFalse(VaultKeyFormat.holdsKey(clear), clear);
+            assertFalse(VaultKeyFormat.holdsKey(clear.getBytes(StandardCharsets.US_ASCII)), clear);
+        }
     }
 }
