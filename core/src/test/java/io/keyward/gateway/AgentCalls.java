@@ -14,6 +14,7 @@ import java.time.Duration;
 final class AgentCalls {
     private final GatewayExtension gw;
     private final String agentName;
+    private final java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
 
     AgentCalls(GatewayExtension gw, String agentName) {
         this.gw = gw;
@@ -60,5 +61,28 @@ final class AgentCalls {
 
     CallRow audit(RawHttp.Response reply) throws Exception {
         return CallAudit.byRequestId(gw.gateway(), reply.header("X-Keyward-Request-Id"));
+    }
+
+    /** How many of these calls have an audit row, once every row so far is written. */
+    int auditedRows(java.util.List<String> requestIds) throws Exception {
+        gw.gateway().flushAudit();
+        int rows = 0;
+        try (java.sql.Connection c = gw.gateway().keyward().store().dataSource().getConnection();
+             java.sql.ResultSet rs = c.createStatement().executeQuery(
+                     "SELECT request_id FROM calls WHERE request_id IN ('" + String.join("','", requestIds) + "')")) {
+            while (rs.next()) {
+                rows++;
+            }
+        }
+        return rows;
+    }
+
+    /** An admin call made with this token, as any client on the gateway's machine would. */
+    java.net.http.HttpResponse<String> admin(String token, String method, String path, String body) throws Exception {
+        java.net.http.HttpRequest.Builder r = java.net.http.HttpRequest.newBuilder(java.net.URI.create(gw.gateway().baseUrl() + "/admin" + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
+        r = body == null ? r.method(method, java.net.http.HttpRequest.BodyPublishers.noBody())
+                : r.method(method, java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        return http.send(r.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 }

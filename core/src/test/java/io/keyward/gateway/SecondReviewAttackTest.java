@@ -15,9 +15,6 @@ import io.keyward.testing.RawHttp;
 import io.keyward.testing.TestSecrets;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -62,7 +59,6 @@ class SecondReviewAttackTest {
     @RegisterExtension
     static final GatewayExtension gw = new GatewayExtension(GUARDS + MASTER);
     private static final AgentCalls calls = new AgentCalls(gw, "reviewer");
-    private final HttpClient http = HttpClient.newHttpClient();
 
     // ---------------------------------------------------------------------------------------------
     // (a) A vendor secret reaching the agent
@@ -200,13 +196,6 @@ class SecondReviewAttackTest {
     // (c) Admin steering
     // ---------------------------------------------------------------------------------------------
 
-    private HttpResponse<String> admin(String token, String method, String path, String body) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(gw.gateway().baseUrl() + "/admin" + path))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
-        r = body == null ? r.method(method, HttpRequest.BodyPublishers.noBody()) : r.method(method, HttpRequest.BodyPublishers.ofString(body));
-        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     @Test
     @Order(20)
     void c1_aLoopbackNeighbourSendingWrongAdminTokensDoesNotLockTheOperatorOutOfTheKillSwitch() throws Exception {
@@ -215,9 +204,9 @@ class SecondReviewAttackTest {
         // token is refused 429 before it is looked at: the kill switch is out of reach during an incident.
         Thread.sleep(1_500);
         for (int i = 0; i < 10; i++) {
-            admin("wrong-" + i, "GET", "/keys", null);
+            calls.admin("wrong-" + i, "GET", "/keys", null);
         }
-        HttpResponse<String> kill = admin(TestSecrets.ADMIN_TOKEN, "POST", "/revoke", "{\"agent_name\":\"runaway\",\"reason\":\"incident\"}");
+        HttpResponse<String> kill = calls.admin(TestSecrets.ADMIN_TOKEN, "POST", "/revoke", "{\"agent_name\":\"runaway\",\"reason\":\"incident\"}");
         Thread.sleep(1_500);
         assertNotEquals(429, kill.statusCode(), "the operator's own kill switch answered " + kill.statusCode() + " " + kill.body());
     }
@@ -228,7 +217,7 @@ class SecondReviewAttackTest {
         Thread.sleep(1_200);
         assertEquals(201, gw.admin().post("/tokens", "{\"name\":\"oncall-admin\",\"scopes\":[\"admin\"]}").status());
         String minter = gw.admin().post("/tokens", "{\"name\":\"token-clerk\",\"scopes\":[\"tokens:admin\"]}").json().get("token").asText();
-        HttpResponse<String> revoke = admin(minter, "POST", "/tokens/oncall-admin/revoke", "{}");
+        HttpResponse<String> revoke = calls.admin(minter, "POST", "/tokens/oncall-admin/revoke", "{}");
         assertEquals(403, revoke.statusCode(), "tokens:admin (may not make an admin token) revoked one: " + revoke.body());
     }
 
@@ -237,7 +226,7 @@ class SecondReviewAttackTest {
     // ---------------------------------------------------------------------------------------------
 
     private void rotate(String vendor, String secret) throws Exception {
-        HttpResponse<String> reply = admin(TestSecrets.ADMIN_TOKEN, "PUT", "/vendors/" + vendor + "/secret", "{\"secret\":\"" + secret + "\"}");
+        HttpResponse<String> reply = calls.admin(TestSecrets.ADMIN_TOKEN, "PUT", "/vendors/" + vendor + "/secret", "{\"secret\":\"" + secret + "\"}");
         assertEquals(200, reply.statusCode(), reply.body());
     }
 
@@ -334,14 +323,7 @@ class SecondReviewAttackTest {
             ids.add(reply.header("X-Keyward-Request-Id"));
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        gw.gateway().flushAudit();
-        int rows = 0;
-        try (Connection c = db(); ResultSet rs = c.createStatement().executeQuery(
-                "SELECT request_id FROM calls WHERE request_id IN ('" + String.join("','", ids) + "')")) {
-            while (rs.next()) {
-                rows++;
-            }
-        }
+        int rows = calls.auditedRows(ids);
         assertTrue(rows <= 4 + 2 * Math.ceil(seconds),
                 rows + " audit rows (each with a 1.5 KB path) for 150 unauthenticated requests in " + seconds + " s from one address");
     }
@@ -354,7 +336,7 @@ class SecondReviewAttackTest {
     @Order(50)
     void f1_aMalformedRunIdIsA400NotA503() throws Exception {
         Thread.sleep(1_200);
-        HttpResponse<String> reply = admin(TestSecrets.ADMIN_TOKEN, "POST", "/runs/%25ZZ/end", "{\"reason\":\"drill\"}");
+        HttpResponse<String> reply = calls.admin(TestSecrets.ADMIN_TOKEN, "POST", "/runs/%25ZZ/end", "{\"reason\":\"drill\"}");
         assertTrue(reply.statusCode() < 500, "POST /admin/runs/%25ZZ/end answered " + reply.statusCode() + " " + reply.body());
     }
 
