@@ -127,8 +127,8 @@ public final class SecretRedactor {
      * encodes: those are public, so a tile holding them would teach nothing and could be planted.
      */
     private void registerBase64(String encoded, int from, int publicBytes, int encodedBytes) {
-        if (encodedBytes - publicBytes < BASE64_TILE * 3 / 4) {
-            return;
+        if (encodedBytes - publicBytes < ANCHOR) {
+            return; // as for the raw spelling: a part this short is no secret worth a tile
         }
         int fixed = from + publicBytes / 3 * 4 + publicBytes % 3;
         List<int[]> base64Tiles = tiles(fixed, encoded.length(), BASE64_TILE);

@@ -134,6 +134,16 @@ class SecretRedactorTest {
     }
 
     @Test
+    void theBasicCredentialOfAShortSecretIsMaskedWhole() {
+        String shortSecret = "tok_abcdefghij0123456789"; // 20 characters after its public prefix
+        String encoded = Base64.getEncoder().encodeToString((SID + ":" + shortSecret).getBytes(StandardCharsets.UTF_8));
+        SecretRedactor r = new SecretRedactor(List.of());
+        r.add(Secret.of(shortSecret), "Basic " + encoded);
+        // The span masked is where the whole "Basic ..." value would lie, so it reaches back over "[" too.
+        assertEquals("*".repeat(1 + encoded.length()) + "]", r.redact("[" + encoded + "]"));
+    }
+
+    @Test
     void aLongPartialEchoIsMaskedEvenWithNoTileAtItsEnds() {
         // 30 of the token's 32 characters, one off each end: a tile lies inside it all the same.
         String partial = TOKEN.substring(1, 31);
