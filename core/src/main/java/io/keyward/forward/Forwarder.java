@@ -132,7 +132,8 @@ public final class Forwarder implements AutoCloseable {
             long start = System.nanoTime();
             ClassicHttpResponse serverToProxyResponse = send(route, call, credential, context, admission);
             admission.answered(serverToProxyResponse.getCode());
-            if (!readableEncoding(contentEncoding(serverToProxyResponse))) {
+            String encoding = contentEncoding(serverToProxyResponse);
+            if (!readableEncoding(encoding)) {
                 closeQuietly(serverToProxyResponse);
                 // Bytes Keyward cannot decode cannot be checked for an echoed secret: nothing of them is sent.
                 throw new UpstreamFailure(new Refusal(Code.ERROR_UPSTREAM, 502,
@@ -141,7 +142,7 @@ public final class Forwarder implements AutoCloseable {
             try (serverToProxyResponse) {
                 String upstreamRequestId = header(serverToProxyResponse, route.vendor().requestIdHeader());
                 BodyCopy copy = copyBody ? new BodyCopy(COPY_LIMIT) : null;
-                boolean complete = proxyToClientResponse(serverToProxyResponse, agent, copy);
+                boolean complete = proxyToClientResponse(serverToProxyResponse, encoding, agent, copy);
                 byte[] copied = copy == null ? new byte[0] : copy.bytes();
                 return new ForwardResult(serverToProxyResponse.getCode(), redactNullable(upstreamRequestId), micros(start), complete, copied);
             } catch (IOException e) {
@@ -210,8 +211,11 @@ public final class Forwarder implements AutoCloseable {
         return builder.build();
     }
 
-    /** @return false when the vendor's body broke off part way */
-    private boolean proxyToClientResponse(ClassicHttpResponse response, HttpServletResponse agent, BodyCopy copy)
+    /**
+     * @param encoding the vendor's one {@code Content-Encoding}, already found readable
+     * @return false when the vendor's body broke off part way
+     */
+    private boolean proxyToClientResponse(ClassicHttpResponse response, String encoding, HttpServletResponse agent, BodyCopy copy)
             throws IOException {
         agent.setStatus(response.getCode());
         List<String> connection = new ArrayList<>();
@@ -219,7 +223,6 @@ public final class Forwarder implements AutoCloseable {
             connection.add(h.getValue());
         }
         Set<String> tokens = HopByHopHeaders.connectionTokens(connection);
-        String encoding = contentEncoding(response);
         boolean decode = !encoding.isEmpty() && !encoding.equals("identity");
         Set<String> copied = new java.util.HashSet<>();
         for (Header h : response.getHeaders()) {
