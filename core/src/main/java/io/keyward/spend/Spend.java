@@ -122,6 +122,13 @@ public final class Spend implements AutoCloseable {
                 return reservation;
             }
             case "replay" -> {
+                // Free only once the first call was answered: while it is still at the vendor it may
+                // yet fail and give its reservation back, and this retry would then move money that
+                // nothing covers. The retry changes nothing and may come again.
+                if (!ledger.answered(key.id(), idempotencyKey)) {
+                    throw new Refusal(Code.DENIED_MALFORMED, 409, "a call with this Idempotency-Key is still in flight;"
+                            + " retry once it has been answered", "spend.idempotency_in_flight");
+                }
                 return reservation;
             }
             default -> throw refusal(key, outcome, amount);
@@ -177,6 +184,7 @@ public final class Spend implements AutoCloseable {
             return Settlement.NOTHING;
         }
         BigDecimal spent = route.vendor().costs().actual(call.operation(), result.bodyCopy()).orElse(reservation.estimateUsd());
+        answered(reservation);
         settleLater(reservation, spent);
         return new Settlement(spent, null);
     }
@@ -199,8 +207,16 @@ public final class Spend implements AutoCloseable {
             }
             return Settlement.NOTHING;
         }
+        answered(reservation);
         settleLater(reservation, reservation.estimateUsd());
         return new Settlement(reservation.estimateUsd(), Settlement.KEPT);
+    }
+
+    /** Before the agent hears the answer, so its retries from then on are free; only calls made under a key. */
+    private void answered(Reservation reservation) {
+        if (reservation.idempotencyKey() != null) {
+            ledger.markAnswered(reservation.keyId(), reservation.idempotencyKey());
+        }
     }
 
     private void settleLater(Reservation reservation, BigDecimal spent) {

@@ -13,6 +13,10 @@ public interface SpendMapper {
 
     int forgetIdempotencyKey(@Param("keyId") String keyId, @Param("idempotencyKey") String idempotencyKey);
 
+    int markIdempotencyAnswered(@Param("keyId") String keyId, @Param("idempotencyKey") String idempotencyKey);
+
+    boolean idempotencyAnswered(@Param("keyId") String keyId, @Param("idempotencyKey") String idempotencyKey);
+
     LedgerRow row(@Param("scope") String scope, @Param("scopeId") String scopeId, @Param("today") boolean today);
 
     /** Today's key rows of the keys that match; for spend by agent or run. */

@@ -60,6 +60,20 @@ public final class SpendRepository {
         }
     }
 
+    /** Records that the vendor answered the first call made with this Idempotency-Key. */
+    public void markAnswered(String keyId, String idempotencyKey) {
+        try (SqlSession s = sessions.openSession(true)) {
+            s.getMapper(SpendMapper.class).markIdempotencyAnswered(keyId, idempotencyKey);
+        }
+    }
+
+    /** Whether the first call made with this Idempotency-Key (in its current use) was answered. */
+    public boolean answered(String keyId, String idempotencyKey) {
+        try (SqlSession s = sessions.openSession(true)) {
+            return s.getMapper(SpendMapper.class).idempotencyAnswered(keyId, idempotencyKey);
+        }
+    }
+
     /** A key's (or agent's) row for today, or a run's row. */
     public Optional<LedgerRow> current(String scope, String scopeId) {
         try (SqlSession s = sessions.openSession(true)) {
