@@ -3,7 +3,7 @@ package io.keyward.samples.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keyward.config.ConfigLoader;
 import io.keyward.gateway.Keyward;
-import io.keyward.samples.FakeVendorServer;
+import io.keyward.samples.fakevendor.FakeVendorServer;
 import io.keyward.samples.GatewayServer;
 import java.net.URI;
 import java.net.http.HttpClient;
