@@ -4,9 +4,10 @@ package io.keyward.twilio;
  * SMS segments of a message body, as carriers count them: GSM-7 fits 160 characters in one
  * segment and 153 per segment of a longer message (the extension characters take two); anything
  * outside GSM-7 makes the whole body UCS-2, 70 characters in one segment and 67 per part. A
- * character pair is never split across segments, so the count is never low.
+ * character pair is never split across segments, so the count is never low. Public for the
+ * quickstart's fake Twilio, whose {@code num_segments} must be the count Keyward priced.
  */
-final class Segments {
+public final class Segments {
     private static final String GSM_BASIC = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
             + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
     private static final String GSM_EXTENSION = "^{}\\[~]|€\f";
@@ -24,7 +25,7 @@ final class Segments {
         return true;
     }
 
-    static int count(String body) {
+    public static int count(String body) {
         if (body.isEmpty()) {
             return 1;
         }

