@@ -32,24 +32,20 @@ public final class KeywardContextListener implements ServletContextListener {
         ServletContext context = sce.getServletContext();
         String location = configLocation(context);
         if (location == null) {
-            throw StartFailure.reported("it has no config: set the context parameter or system property "
+            throw StartFailure.reported("no config: set the context parameter or system property "
                     + CONFIG_PARAM + ", or the environment variable KEYWARD_CONFIG", null);
         }
-        KeywardConfig config;
         try {
-            config = ConfigLoader.fromEnvironment().load(Path.of(location), overrides(context));
+            KeywardConfig config = ConfigLoader.fromEnvironment().load(Path.of(location), overrides(context));
+            context.setAttribute(Keyward.CONTEXT_ATTRIBUTE, Keyward.start(config, context.getContextPath()));
         } catch (ConfigException e) {
             // The message names the key and never the value; a stack trace would add only noise.
             throw StartFailure.reported("config " + location + ": " + e.getMessage(), null);
-        }
-        try {
-            context.setAttribute(Keyward.CONTEXT_ATTRIBUTE, Keyward.start(config, context.getContextPath()));
         } catch (java.sql.SQLException e) {
             throw StartFailure.reported("cannot open its database: " + e.getMessage(), e);
-        } catch (ConfigException e) {
-            throw StartFailure.reported("config " + location + ": " + e.getMessage(), null);
         } catch (RuntimeException e) {
-            throw StartFailure.reported(e.getClass().getSimpleName() + ": " + e.getMessage(), e);
+            // A driver's message can quote SQL parameters: the line names the exceptions only.
+            throw StartFailure.reported(Faults.describe(e), e);
         }
     }
 

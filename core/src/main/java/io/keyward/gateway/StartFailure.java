@@ -9,7 +9,7 @@ import java.io.PrintStream;
  * only "startup failed due to previous errors", while {@code /keyward} answers 404.
  */
 public final class StartFailure extends RuntimeException {
-    static final String PREFIX = "Keyward did not start: ";
+    private static final String PREFIX = "Keyward did not start: ";
     private static final int MAX_REASON_CHARS = 500;
 
     private StartFailure(String message, Throwable cause) {
