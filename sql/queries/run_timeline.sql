@@ -3,7 +3,7 @@
 --   mariadb keyward < sql/queries/run_timeline.sql
 SET @run_id := 'run_xyz';
 
-SELECT ts, vendor, operation, path_template AS endpoint, amount_usd, policy_check_result, rule, reason
+SELECT ts, vendor, operation, endpoint, amount_usd, policy_check_result, rule, reason
   FROM calls
  WHERE agent_run_id = @run_id AND policy_check_result <> 'allowed'
  ORDER BY ts DESC, id DESC;

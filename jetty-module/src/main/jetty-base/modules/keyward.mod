@@ -41,6 +41,16 @@ etc/keyward.xml
 # keyward.database.user=keyward
 # keyward.database.password=
 
+## Vendors, over etc/keyward.yaml. ${NAME} in a value is read from the environment by Keyward,
+## so secrets need not sit here. A vendor not in the YAML needs its base_url and secret here.
+# keyward.vendors.stripe.base_url=https://api.stripe.com
+# keyward.vendors.stripe.secret=${STRIPE_SECRET_KEY}
+# keyward.vendors.twilio.base_url=https://api.twilio.com
+# keyward.vendors.twilio.account_sid=${TWILIO_ACCOUNT_SID}
+# keyward.vendors.twilio.secret=${TWILIO_AUTH_TOKEN}
+# keyward.vendors.resend.base_url=https://api.resend.com
+# keyward.vendors.resend.secret=${RESEND_API_KEY}
+
 ## Where audit rows wait while MariaDB cannot take them (node-local, lasting storage).
 # keyward.audit.spool_dir=${jetty.base}/keyward/spool
 

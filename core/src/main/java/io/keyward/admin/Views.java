@@ -45,6 +45,7 @@ final class Views {
         o.put("vendor", c.vendor());
         o.put("method", c.method());
         o.put("operation", c.operation());
+        o.put("endpoint", c.endpoint());
         o.put("path", c.path());
         o.put("policy_check_result", c.policyCheckResult());
         o.put("rule", c.rule());

@@ -54,7 +54,8 @@ public final class ConfigLoader {
      * Reads the file, then sets each override (a dotted key such as {@code database.url}, a string
      * value) over what the file says. Containers pass their own settings this way: a Jetty
      * {@code start.d/keyward.ini} or a Tomcat context {@code <Parameter>}. Overrides are checked like
-     * the file's own keys, so a misspelt one stops startup naming it.
+     * the file's own keys, so a misspelt one stops startup naming it, and {@code ${NAME}} in them is
+     * read from the environment as in the file, so a container's settings need not hold a secret.
      */
     public KeywardConfig load(Path file, Map<String, String> overrides) {
         String text;
@@ -81,8 +82,8 @@ public final class ConfigLoader {
         if (tree == null || !tree.isObject()) {
             throw new ConfigException("config", "must be a YAML mapping");
         }
-        substitute(tree, "");
         overrides.forEach((key, value) -> override((ObjectNode) tree, key, value));
+        substitute(tree, "");
         checkKnownKeys(tree, KeywardConfig.class, "");
         try {
             return yaml.treeToValue(tree, KeywardConfig.class);

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The server-side secrets that protect keys: the pepper vault-key hashes are keyed with, and the
@@ -15,6 +17,7 @@ import java.util.Locale;
  */
 public record SecurityConfig(Secret keyPepper, byte[] adminTokenSha256, boolean adminFromAnywhere) {
     static final int MIN_PEPPER_CHARS = 32;
+    private static final Pattern SHA256SUM_LINE = Pattern.compile("([0-9a-fA-F]{64})(?: [ *].+)?");
 
     public SecurityConfig {
         if (keyPepper.reveal().length() < MIN_PEPPER_CHARS) {
@@ -33,20 +36,29 @@ public record SecurityConfig(Secret keyPepper, byte[] adminTokenSha256, boolean 
         return "SecurityConfig[keyPepper=****, adminTokenSha256=****, adminFromAnywhere=" + adminFromAnywhere + "]";
     }
 
+    /**
+     * Reads the hash as {@code sha256sum} prints it, {@code <hex>  -} (or {@code  <file>}, or
+     * {@code  *<file>} in binary mode), or as the bare 64 hex digits: the install guide's command
+     * must give a value this accepts as it stands.
+     */
+    static byte[] adminTokenHash(String text) {
+        Matcher m = text == null ? null : SHA256SUM_LINE.matcher(text.strip());
+        if (m == null || !m.matches()) {
+            throw new ConfigException("admin_token_sha256", "must be the SHA-256 of the admin token, 64 hex digits"
+                    + " as sha256sum prints them (printf %s \"$TOKEN\" | sha256sum)");
+        }
+        return HexFormat.of().parseHex(m.group(1).toLowerCase(Locale.ROOT));
+    }
+
     @JsonCreator
     static SecurityConfig fromYaml(@JsonProperty("key_pepper") String keyPepper,
                                    @JsonProperty("key_pepper_file") String keyPepperFile,
                                    @JsonProperty("admin_token_sha256") String adminTokenSha256,
                                    @JsonProperty("admin_allow_from") String adminAllowFrom) {
         Secret pepper = Secret.fromValueOrFile("key_pepper", keyPepper, keyPepperFile, true);
-        if (adminTokenSha256 == null || !adminTokenSha256.strip().matches("(?i)[0-9a-f]{64}")) {
-            throw new ConfigException("admin_token_sha256",
-                    "must be the SHA-256 of the admin token as 64 hex digits (printf %s \"$TOKEN\" | sha256sum)");
-        }
         if (adminAllowFrom != null && !adminAllowFrom.equals("loopback") && !adminAllowFrom.equals("any")) {
             throw new ConfigException("admin_allow_from", "must be loopback (the default) or any");
         }
-        return new SecurityConfig(pepper, HexFormat.of().parseHex(adminTokenSha256.strip().toLowerCase(Locale.ROOT)),
-                "any".equals(adminAllowFrom));
+        return new SecurityConfig(pepper, adminTokenHash(adminTokenSha256), "any".equals(adminAllowFrom));
     }
 }

@@ -75,18 +75,26 @@ public final class Keyward implements AutoCloseable {
 
     /** Starts a gateway on the database the config names (its own pool, or JNDI). */
     public static Keyward start(KeywardConfig config) throws SQLException {
+        return start(config, "");
+    }
+
+    /**
+     * Starts a gateway served by a web app at {@code contextPath} ("" for the root), which only the
+     * start-up log needs: it names where agents reach the gateway.
+     */
+    public static Keyward start(KeywardConfig config, String contextPath) throws SQLException {
         Forwarder.checkConfig(config.forward(), VendorRegistry.fromConfig(config.vendors(), config.spend()));
         Store store = Store.open(config.database());
-        return started(config, store);
+        return started(config, store, contextPath);
     }
 
     /** Starts a gateway on a DataSource the caller owns. */
     public static Keyward start(KeywardConfig config, DataSource dataSource) throws SQLException {
         Forwarder.checkConfig(config.forward(), VendorRegistry.fromConfig(config.vendors(), config.spend()));
-        return started(config, Store.open(dataSource, config.database().migrate()));
+        return started(config, Store.open(dataSource, config.database().migrate()), "");
     }
 
-    private static Keyward started(KeywardConfig config, Store store) {
+    private static Keyward started(KeywardConfig config, Store store, String contextPath) {
         Keyward keyward;
         try {
             keyward = new Keyward(config, store);
@@ -98,7 +106,8 @@ public final class Keyward implements AutoCloseable {
             }
             throw e;
         }
-        LOG.info("Keyward node {} serving {} under '{}/'", config.nodeId(), keyward.vendors.keySet(), config.mountPrefix());
+        LOG.info("Keyward node {} serving {} at {}/{vendor}/...", config.nodeId(), keyward.vendors.keySet(),
+                contextPath + config.mountPrefix());
         return keyward;
     }
 

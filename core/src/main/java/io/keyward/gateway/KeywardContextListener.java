@@ -1,5 +1,6 @@
 package io.keyward.gateway;
 
+import io.keyward.config.ConfigException;
 import io.keyward.config.ConfigLoader;
 import io.keyward.config.KeywardConfig;
 import jakarta.servlet.ServletContext;
@@ -18,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@code keyward.config}, the environment variable {@code KEYWARD_CONFIG}. Every other non-blank
  * context init-param named {@code keyward.<key>} sets that config key over the file's value (for
  * instance {@code keyward.database.url}): this is how a Jetty {@code start.d/keyward.ini} or a Tomcat
- * context {@code <Parameter>} reaches the config. A bad config fails the web app's start with a
- * message naming the key.
+ * context {@code <Parameter>} reaches the config. A bad config fails the web app's start, and the
+ * cause is one line on standard error ({@link StartFailure}).
  */
 public final class KeywardContextListener implements ServletContextListener {
     private static final Logger LOG = LoggerFactory.getLogger(KeywardContextListener.class);
@@ -31,14 +32,20 @@ public final class KeywardContextListener implements ServletContextListener {
         ServletContext context = sce.getServletContext();
         String location = configLocation(context);
         if (location == null) {
-            throw new IllegalStateException("Keyward has no config: set the context parameter or system property "
-                    + CONFIG_PARAM + ", or the environment variable KEYWARD_CONFIG");
+            throw StartFailure.reported("no config: set the context parameter or system property "
+                    + CONFIG_PARAM + ", or the environment variable KEYWARD_CONFIG", null);
         }
-        KeywardConfig config = ConfigLoader.fromEnvironment().load(Path.of(location), overrides(context));
         try {
-            context.setAttribute(Keyward.CONTEXT_ATTRIBUTE, Keyward.start(config));
+            KeywardConfig config = ConfigLoader.fromEnvironment().load(Path.of(location), overrides(context));
+            context.setAttribute(Keyward.CONTEXT_ATTRIBUTE, Keyward.start(config, context.getContextPath()));
+        } catch (ConfigException e) {
+            // The message names the key and never the value; a stack trace would add only noise.
+            throw StartFailure.reported("config " + location + ": " + e.getMessage(), null);
         } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("Keyward cannot open its database: " + e.getMessage(), e);
+            throw StartFailure.reported("cannot open its database: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // A driver's message can quote SQL parameters: the line names the exceptions only.
+            throw StartFailure.reported(Faults.describe(e), e);
         }
     }
 

@@ -13,4 +13,11 @@ public record CallRow(Long id, Instant ts, String requestId, String keyId, Strin
                       String policyCheckResult, String rule, String reason, BigDecimal estimatedUsd,
                       BigDecimal amountUsd, Integer upstreamStatus, String upstreamRequestId, String idempotencyKey,
                       Long latencyUs, Long upstreamLatencyUs, String nodeId, String metadata) {
+    /**
+     * The {@code calls.endpoint} column: the matched operation's path template under the name DBAs
+     * ask for (a generated column over {@code path_template}, so it is never written twice).
+     */
+    public String endpoint() {
+        return pathTemplate;
+    }
 }

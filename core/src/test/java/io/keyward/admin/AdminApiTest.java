@@ -184,6 +184,7 @@ class AdminApiTest {
         assertEquals(3, calls.size());
         assertEquals("/v1/customers/cus_2", calls.get(0).get("path").asText(), "newest first");
         assertEquals("/v1/customers/cus_0", calls.get(2).get("path").asText());
+        assertEquals("/v1/customers/{customer}", calls.get(0).get("endpoint").asText(), "the matched operation's template");
         assertEquals("allowed", calls.get(0).get("policy_check_result").asText());
         assertEquals(200, calls.get(0).get("upstream_status").asInt());
         assertEquals(issued.get("id").asText(), calls.get(0).get("key_id").asText());

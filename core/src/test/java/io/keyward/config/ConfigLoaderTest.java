@@ -143,4 +143,18 @@ class ConfigLoaderTest {
                 () -> loader.parse(VALID, Map.of("database.url.host", "h")));
         assertTrue(notMapping.getMessage().startsWith("database.url.host: cannot be set"), notMapping.getMessage());
     }
+
+    @Test
+    void containerOverridesSetVendorsAndReadSecretsFromTheEnvironment() {
+        KeywardConfig config = loader.parse(VALID, Map.of(
+                "vendors.stripe.base_url", "http://127.0.0.1:9999",
+                "vendors.resend.base_url", "https://api.resend.com", "vendors.resend.secret", "${STRIPE_SECRET_KEY}"));
+        assertEquals("http://127.0.0.1:9999", config.vendors().get("stripe").baseUrl().toString());
+        assertEquals("sk_live_TOPSECRET_value", config.vendors().get("resend").secret().reveal(),
+                "an override's ${NAME} is read from the environment, as in the file");
+        ConfigException unset = assertThrows(ConfigException.class,
+                () -> loader.parse(VALID, Map.of("vendors.stripe.secret", "${NOT_SET_ANYWHERE}")));
+        assertTrue(unset.getMessage().startsWith("vendors.stripe.secret: environment variable NOT_SET_ANYWHERE is not set"),
+                unset.getMessage());
+    }
 }

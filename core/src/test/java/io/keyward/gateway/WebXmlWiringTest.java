@@ -80,17 +80,35 @@ class WebXmlWiringTest {
         context.addEventListener(new KeywardContextListener());
         context.addFilter(new FilterHolder(KeywardFilter.class), "/*", EnumSet.of(DispatcherType.REQUEST));
         Server server = server(context);
+        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream realStderr = System.err;
+        System.setErr(new java.io.PrintStream(stderr, true, StandardCharsets.UTF_8));
         try {
             Exception e = assertThrows(Exception.class, server::start);
-            Throwable root = e;
-            while (root.getCause() != null && !(root instanceof io.keyward.config.ConfigException)) {
-                root = root.getCause();
+            Throwable failure = e;
+            while (failure.getCause() != null && !(failure instanceof StartFailure)) {
+                failure = failure.getCause();
             }
-            assertTrue(root instanceof io.keyward.config.ConfigException, e.toString());
-            assertTrue(root.getMessage().startsWith("database.pool_size: must be between"), root.getMessage());
-            assertTrue(!root.getMessage().contains(TestSecrets.STRIPE));
+            String line = "Keyward did not start: config " + bad + ": database.pool_size: must be between";
+            assertTrue(failure instanceof StartFailure && failure.getMessage().startsWith(line), e.toString());
+            assertEquals(0, failure.getStackTrace().length, "a config key is the whole story: no stack trace");
+            assertTrue(!failure.getMessage().contains(TestSecrets.STRIPE));
+            // Containers log the exception where operators do not look (Tomcat: localhost.DATE.log),
+            // so the reason is also one line on standard error (Tomcat: catalina.out).
+            String printed = stderr.toString(StandardCharsets.UTF_8);
+            assertTrue(printed.startsWith(line) && printed.strip().lines().count() == 1, printed);
         } finally {
+            System.setErr(realStderr);
             server.stop();
         }
+    }
+
+    @Test
+    void aWebAppThatCannotReachItsDatabaseSaysSoInOneLine() {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        StartFailure failure = StartFailure.reported("cannot open its database: Socket fail\n  to connect", new java.sql.SQLException("x"),
+                new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+        assertEquals("Keyward did not start: cannot open its database: Socket fail to connect\n", out.toString(StandardCharsets.UTF_8));
+        assertTrue(failure.getStackTrace().length > 0, "a fault with a cause keeps its trace for the container's log");
     }
 }

@@ -4,9 +4,11 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keyward.testing.GatewayExtension;
 import io.keyward.testing.RawHttp;
+import io.keyward.testing.dist.DocPage;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -155,6 +157,54 @@ class DbaQueriesTest {
         assertEquals(1, run("ledger_vs_audit.sql", Map.of()).size(), "and it finds a mismatch when there is one");
         seed(row(Instant.now().plusSeconds(5), key.substring(3, 19), "dba", null, "stripe", "payment_intents.create", "allowed", null, "1.00"));
         assertEquals(1, run("calls_after_revoke.sql", Map.of()).size(), "and it finds a call past a revoke when there is one");
+    }
+
+    /**
+     * The incident checklist's run query, as docs/database.md gives it for MariaDB (only its JSON
+     * operator changed) and in its indexed form, run as written against calls made through the
+     * gateway: the same rows, each with the matched operation's path template as its endpoint.
+     */
+    @Test
+    void theChecklistsRunQueryRunsAsDocumentedAndItsIndexedFormUsesTheRunIndex() throws Exception {
+        String run = "run_" + UUID.randomUUID();
+        String key = gw.admin().issue("stripe", "checklist", "\"agent_run_id\":\"" + run + "\",\"daily_usd_cap\":\"100.00\",\"policy\":{\"allow\":["
+                + "{\"operation\":\"payment_intents.create\",\"params\":{\"amount\":{\"max\":5000}}},"
+                + "{\"operation\":\"payment_intents.retrieve\"}]}").get("key").asText();
+        gw.vendor().server().stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"pi_1\",\"amount\":2000,\"currency\":\"usd\"}")));
+        call(key, "POST", "/stripe/v1/payment_intents", "amount=2000&currency=usd");
+        call(key, "POST", "/stripe/v1/payment_intents", "amount=9000&currency=usd");
+        call(key, "GET", "/stripe/v1/payment_intents/pi_1", null);
+        call(key, "GET", "/stripe/v1/no_such_thing", null);
+        gw.gateway().keyward().spend().flush(Duration.ofSeconds(5));
+        gw.gateway().flushAudit();
+
+        DocPage page = DocPage.of(Path.of("../docs/database.md"));
+        String asChecklist = page.block("### A run's calls", 0, "sql").replace("'run_xyz'", "'" + run + "'");
+        String indexed = page.block("### A run's calls", 1, "sql").replace("'run_xyz'", "'" + run + "'");
+        assertTrue(asChecklist.contains("JSON_VALUE(metadata, '$.agent_run_id') = "), asChecklist);
+
+        List<Map<String, Object>> rows = runScript(indexed);
+        assertEquals(List.of("/v1/payment_intents", "/v1/payment_intents", "/v1/payment_intents/{intent}", "none"),
+                rows.stream().map(r -> java.util.Objects.toString(r.get("endpoint"), "none")).toList());
+        assertEquals(List.of("allowed", "denied_parameter", "allowed", "denied_operation"),
+                rows.stream().map(r -> r.get("policy_check_result")).toList());
+        assertEquals(0, new BigDecimal("20.00").compareTo((BigDecimal) rows.get(0).get("amount_usd")), rows.toString());
+        assertEquals(null, rows.get(1).get("amount_usd"), "a refused call moved no money");
+        assertEquals(List.of("ts", "endpoint", "amount_usd", "policy_check_result"), List.copyOf(rows.get(0).keySet()));
+        List<Map<String, Object>> checklistRows = new ArrayList<>(runScript(asChecklist));
+        checklistRows.sort(java.util.Comparator.comparing(r -> r.get("ts").toString()));
+        assertEquals(rows, checklistRows, "the checklist's form finds the same rows");
+
+        Map<String, Object> plan = runScript("EXPLAIN " + indexed).get(0);
+        assertEquals("ix_calls_run", plan.get("key"), plan.toString());
+        assertEquals("ref", plan.get("type"), plan.toString());
+    }
+
+    private static void call(String key, String method, String path, String form) throws Exception {
+        String body = form == null ? "" : "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length() + "\r\n";
+        RawHttp.send(gw.port(), (method + " " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " + key
+                + "\r\n" + body + "\r\n" + (form == null ? "" : form)).getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

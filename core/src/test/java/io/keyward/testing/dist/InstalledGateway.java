@@ -57,7 +57,7 @@ public final class InstalledGateway {
         TestDatabase.Login login = TestDatabase.Login.of(jdbcUrl);
         env.putAll(Map.of(distVariable, System.getProperty("keyward.dist"),
                 "KEYWARD_DB_URL", login.url(), "KEYWARD_DB_USER", login.user(), "KEYWARD_DB_PASSWORD", login.password()));
-        InstallDoc guide = InstallDoc.ofBuild();
+        DocPage guide = DocPage.installGuide();
         Shell.run(guide.shellBlock(section, 0), dir, env);
         try (FakeVendor vendor = new FakeVendor()) {
             env.putAll(templateEnvironment(vendor));

@@ -7,32 +7,42 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The install guide's command blocks ({@code docs/install.md}), as the distribution tests run them:
- * the tests execute exactly the text a user pastes, so the guide cannot drift from what works.
+ * The fenced blocks of a page of {@code docs/}, as tests run them: the install guide's commands
+ * ({@code docs/install.md}) in the distribution tests, the documented SQL in the store's, so a page
+ * cannot drift from what works.
  */
-public final class InstallDoc {
+public final class DocPage {
     private final Path location;
     private final List<String> lines;
 
-    private InstallDoc(Path location, List<String> lines) {
+    private DocPage(Path location, List<String> lines) {
         this.location = location;
         this.lines = lines;
     }
 
-    /** The page named by the system property {@code keyward.install.doc} (set by the build). */
-    public static InstallDoc ofBuild() throws IOException {
+    /** The install guide, named by the system property {@code keyward.install.doc} (set by the build). */
+    public static DocPage installGuide() throws IOException {
         String location = System.getProperty("keyward.install.doc");
         if (location == null) {
             throw new IllegalStateException("system property keyward.install.doc is not set (run through Maven)");
         }
-        return new InstallDoc(Path.of(location), Files.readAllLines(Path.of(location), StandardCharsets.UTF_8));
+        return of(Path.of(location));
+    }
+
+    public static DocPage of(Path location) throws IOException {
+        return new DocPage(location, Files.readAllLines(location, StandardCharsets.UTF_8));
+    }
+
+    /** The {@code n}-th (from 0) {@code ```sh} block of the section {@code heading}. */
+    public String shellBlock(String heading, int n) {
+        return block(heading, n, "sh");
     }
 
     /**
-     * The {@code n}-th (from 0) {@code ```sh} block after the heading line {@code heading}, before the
-     * next heading of the same or a higher level.
+     * The {@code n}-th (from 0) block fenced as {@code ```language} after the heading line
+     * {@code heading}, before the next heading of the same or a higher level.
      */
-    public String shellBlock(String heading, int n) {
+    public String block(String heading, int n, String language) {
         int start = lines.indexOf(heading);
         if (start < 0) {
             throw new AssertionError(location + " has no heading line '" + heading + "'");
@@ -49,7 +59,7 @@ public final class InstallDoc {
             if (line.startsWith("```")) {
                 if (!inFence) {
                     inFence = true;
-                    if (line.equals("```sh") && seen++ == n) {
+                    if (line.equals("```" + language) && seen++ == n) {
                         block = new StringBuilder();
                     }
                 } else {
@@ -64,7 +74,7 @@ public final class InstallDoc {
                 block.append(line).append('\n');
             }
         }
-        throw new AssertionError(location + " section '" + heading + "' has no sh block #" + n);
+        throw new AssertionError(location + " section '" + heading + "' has no " + language + " block #" + n);
     }
 
     private static boolean isSameOrHigher(String line, String level) {
