@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -25,28 +27,40 @@ public final class FakeVendorServer implements AutoCloseable {
     private static final String RESOURCES = "/io/keyward/samples/fakevendor/";
     private final Server server;
     private final String baseUrl;
+    private final Map<String, AtomicInteger> failures;
 
     private record FakeRoute(String vendor, String method, Pattern path, int status, byte[] body) {
     }
 
-    private FakeVendorServer(Server server, String baseUrl) {
+    private FakeVendorServer(Server server, String baseUrl, Map<String, AtomicInteger> failures) {
         this.server = server;
         this.baseUrl = baseUrl;
+        this.failures = failures;
     }
 
     /** @param expectedAuthorization per vendor, the exact Authorization header Keyward must send */
     public static FakeVendorServer start(Map<String, String> expectedAuthorization) throws Exception {
         List<FakeRoute> routes = routes();
+        Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
         Server server = new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder(new Vendors(routes, expectedAuthorization)), "/*");
+        context.addServlet(new ServletHolder(new Vendors(routes, expectedAuthorization, failures)), "/*");
         server.setHandler(context);
         server.start();
-        return new FakeVendorServer(server, "http://127.0.0.1:" + connector.getLocalPort());
+        return new FakeVendorServer(server, "http://127.0.0.1:" + connector.getLocalPort(), failures);
+    }
+
+    /**
+     * A vendor hiccup, as an SDK that retries 5xx meets it: the next {@code count} POSTs to
+     * {@code vendor} are answered 500 in that vendor's shape, without acting on them (as a failure
+     * in front of the vendor's idempotency layer would).
+     */
+    public void failNextPosts(String vendor, int count) {
+        failures.computeIfAbsent(vendor, v -> new AtomicInteger()).set(count);
     }
 
     /** Base URL; each vendor lives under {@code /{vendor}}. */
@@ -62,10 +76,12 @@ public final class FakeVendorServer implements AutoCloseable {
     private static final class Vendors extends HttpServlet {
         private final List<FakeRoute> routes;
         private final Map<String, String> expectedAuthorization;
+        private final Map<String, AtomicInteger> failures;
 
-        Vendors(List<FakeRoute> routes, Map<String, String> expectedAuthorization) {
+        Vendors(List<FakeRoute> routes, Map<String, String> expectedAuthorization, Map<String, AtomicInteger> failures) {
             this.routes = routes;
             this.expectedAuthorization = Map.copyOf(expectedAuthorization);
+            this.failures = failures;
         }
 
         @Override
@@ -82,6 +98,11 @@ public final class FakeVendorServer implements AutoCloseable {
             }
             if (!expected.equals(request.getHeader("Authorization"))) {
                 reply(response, 401, "application/json", unauthorized(vendor));
+                return;
+            }
+            AtomicInteger failing = failures.get(vendor);
+            if ("POST".equals(request.getMethod()) && failing != null && failing.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                reply(response, 500, "application/json", serverError(vendor));
                 return;
             }
             for (FakeRoute route : routes) {
@@ -107,6 +128,14 @@ public final class FakeVendorServer implements AutoCloseable {
                 case "stripe" -> "{\"error\":{\"message\":\"Invalid API Key provided.\",\"type\":\"invalid_request_error\"}}";
                 case "twilio" -> "{\"code\":20003,\"message\":\"Authenticate\",\"more_info\":\"https://www.twilio.com/docs/errors/20003\",\"status\":401}";
                 default -> "{\"statusCode\":401,\"name\":\"validation_error\",\"message\":\"API key is invalid\"}";
+            }).getBytes(StandardCharsets.UTF_8);
+        }
+
+        private static byte[] serverError(String vendor) {
+            return (switch (vendor) {
+                case "stripe" -> "{\"error\":{\"message\":\"An unknown error occurred\",\"type\":\"api_error\"}}";
+                case "twilio" -> "{\"code\":20500,\"message\":\"Internal Server Error\",\"status\":500}";
+                default -> "{\"statusCode\":500,\"name\":\"internal_server_error\",\"message\":\"An unexpected error occurred\"}";
             }).getBytes(StandardCharsets.UTF_8);
         }
 
