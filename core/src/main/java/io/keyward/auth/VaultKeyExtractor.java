@@ -29,20 +29,39 @@ public final class VaultKeyExtractor {
         if (authorizationHeaders.size() > 1) {
             throw new Refusal(Code.DENIED_MALFORMED, "more than one Authorization header");
         }
-        String header = authorizationHeaders.get(0).strip();
-        int space = header.indexOf(' ');
-        String scheme = (space < 0 ? header : header.substring(0, space)).toLowerCase(Locale.ROOT);
-        String credentials = space < 0 ? "" : header.substring(space + 1).strip();
-        String candidate = switch (scheme) {
-            case "bearer" -> credentials;
-            case "basic" -> fromBasic(credentials);
-            default -> throw unknown("unsupported Authorization scheme: " + HOW);
-        };
+        String candidate = candidate(authorizationHeaders.get(0));
         if (!candidate.startsWith(VaultKeyFormat.PREFIX)) {
             throw unknown("the credential is not a Keyward vault key (kw_...): " + HOW);
         }
         return VaultKeyFormat.parse(candidate)
                 .orElseThrow(() -> unknown("malformed vault key (wrong length, characters or checksum)"));
+    }
+
+    /**
+     * Whether the headers present something meant as a vault key ({@code kw_...}, well-formed or
+     * not), so that a path without a vendor prefix is a call for the key's vendor rather than a
+     * path Keyward does not serve.
+     */
+    public static boolean presentsVaultKey(List<String> authorizationHeaders) {
+        return authorizationHeaders.stream().anyMatch(header -> {
+            try {
+                return candidate(header).startsWith(VaultKeyFormat.PREFIX);
+            } catch (Refusal notAKey) {
+                return false;
+            }
+        });
+    }
+
+    private static String candidate(String authorization) {
+        String header = authorization.strip();
+        int space = header.indexOf(' ');
+        String scheme = (space < 0 ? header : header.substring(0, space)).toLowerCase(Locale.ROOT);
+        String credentials = space < 0 ? "" : header.substring(space + 1).strip();
+        return switch (scheme) {
+            case "bearer" -> credentials;
+            case "basic" -> fromBasic(credentials);
+            default -> throw unknown("unsupported Authorization scheme: " + HOW);
+        };
     }
 
     private static String fromBasic(String encoded) {

@@ -14,8 +14,11 @@ import java.util.Map;
  * @param secret the real credential, or null when it is kept in the {@code vendor_secrets} table
  * @param accountSid Twilio only: the real account SID put into {@code /Accounts/{Sid}/}
  * @param apiKeySid Twilio only: when set, the Basic username is this API key SID instead of the account SID
+ * @param accountCurrency Stripe only: the currency of an amount sent without one (a refund's), or null
+ *     to leave such an amount unpriced
  */
-public record VendorConfig(URI baseUrl, Map<String, URI> hosts, Secret secret, String accountSid, String apiKeySid) {
+public record VendorConfig(URI baseUrl, Map<String, URI> hosts, Secret secret, String accountSid, String apiKeySid,
+                           String accountCurrency) {
 
     public VendorConfig {
         hosts = Map.copyOf(hosts);
@@ -27,7 +30,8 @@ public record VendorConfig(URI baseUrl, Map<String, URI> hosts, Secret secret, S
                                  @JsonProperty("secret") String secret,
                                  @JsonProperty("secret_file") String secretFile,
                                  @JsonProperty("account_sid") String accountSid,
-                                 @JsonProperty("api_key_sid") String apiKeySid) {
+                                 @JsonProperty("api_key_sid") String apiKeySid,
+                                 @JsonProperty("account_currency") String accountCurrency) {
         Map<String, URI> parsedHosts = new LinkedHashMap<>();
         if (hosts != null) {
             hosts.forEach((segment, url) -> {
@@ -38,7 +42,15 @@ public record VendorConfig(URI baseUrl, Map<String, URI> hosts, Secret secret, S
             });
         }
         return new VendorConfig(ConfigValues.baseUrl("base_url", baseUrl), parsedHosts,
-                Secret.fromValueOrFile("secret", secret, secretFile, false), blankToNull(accountSid), blankToNull(apiKeySid));
+                Secret.fromValueOrFile("secret", secret, secretFile, false), blankToNull(accountSid), blankToNull(apiKeySid),
+                currency(blankToNull(accountCurrency)));
+    }
+
+    private static String currency(String code) {
+        if (code != null && !code.matches("[a-z]{3}")) {
+            throw new ConfigException("account_currency", "an ISO 4217 code in lower case, as the vendor writes it (usd)");
+        }
+        return code;
     }
 
     private static String blankToNull(String s) {

@@ -8,16 +8,19 @@ import java.io.IOException;
 /**
  * Writes Keyward's one error shape:
  * {@code {"error":{"type":"keyward_error","code":"...","message":"...","request_id":"..."},
- * "message":"code: message","name":"code","status":403}}.
- * The proxy and the admin API both answer through here so the shape cannot drift. The {@code error}
- * object is what Stripe's SDKs read (so {@code StripeException.getCode()} is Keyward's code); the
- * top-level {@code message}, {@code name} and {@code status} are where twilio-java
- * ({@code ApiException.getMessage()}, {@code getStatusCode()}) and resend-java
- * ({@code ResendException.getMessage()}, {@code getErrorName()}) look, so an agent using any of
- * the three SDKs sees Keyward's code in the SDK's own exception.
+ * "code":40303,"message":"code: message","more_info":"...","status":403,"statusCode":403,"name":"code"}}.
+ * The proxy and the admin API both answer through here so the shape cannot drift.
+ *
+ * <p>One body is read fully by every vendor SDK, because each looks in its own place and the places
+ * do not collide: the {@code error} object is Stripe's (stripe-java/node/python read {@code code},
+ * {@code type}, {@code message} there); the top-level numeric {@code code}, {@code message},
+ * {@code more_info} and {@code status} are Twilio's (its SDKs parse {@code code} as an integer);
+ * {@code name}, {@code message} and {@code statusCode} are Resend's.
  */
 public final class ErrorReply {
     public static final String REQUEST_ID_HEADER = "X-Keyward-Request-Id";
+    /** Where each code is explained; the page ships in every clone and release. */
+    static final String MORE_INFO = "docs/errors.md#";
 
     private ErrorReply() {
     }
@@ -56,9 +59,12 @@ public final class ErrorReply {
             error.put("param", param);
         }
         error.put("request_id", requestId);
+        root.put("code", ErrorNumbers.of(code, status));
         root.put("message", code + ": " + message);
-        root.put("name", code);
+        root.put("more_info", MORE_INFO + code);
         root.put("status", status);
+        root.put("statusCode", status);
+        root.put("name", code);
         return Json.bytes(root);
     }
 }

@@ -235,7 +235,9 @@ public final class Forwarder implements AutoCloseable {
                 // could echo a secret as a header name.
                 String name = redactor.redact(h.getName());
                 String value = redactor.redact(h.getValue());
-                if (copied.add(name.toLowerCase(java.util.Locale.ROOT))) {
+                if (name.equalsIgnoreCase("Content-Type")) {
+                    ContentTypeAsSent.set(agent, value);
+                } else if (copied.add(name.toLowerCase(java.util.Locale.ROOT))) {
                     agent.setHeader(name, value);
                 } else {
                     agent.addHeader(name, value);

@@ -2,6 +2,8 @@ package io.keyward.gateway;
 
 import io.keyward.audit.AuditEvent;
 import io.keyward.auth.Authenticator;
+import io.keyward.auth.VaultKeyExtractor;
+import io.keyward.contract.Vendor;
 import io.keyward.decision.Code;
 import io.keyward.decision.ErrorReply;
 import io.keyward.decision.Refusal;
@@ -29,12 +31,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The gateway: serves {@code {prefix}/{vendor}/...} and passes every other path down the chain.
+ * The gateway: serves {@code {prefix}/{vendor}/...}, and {@code {prefix}/...} for a request that
+ * presents a vault key (routed to the key's vendor); every other path passes down the chain.
  * This class alone knows the order of the steps of a call:
  *
  * <pre>
@@ -82,17 +86,19 @@ public final class KeywardFilter implements Filter {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
         String rawPath = request.getRequestURI().substring(request.getContextPath().length());
+        List<String> authorization = Collections.list(request.getHeaders("Authorization"));
         Optional<Route> route = keyward.router().route(rawPath, request.getQueryString());
-        if (route.isEmpty()) {
+        boolean byKey = route.isEmpty() && VaultKeyExtractor.presentsVaultKey(authorization) && keyward.router().routesByKey(rawPath);
+        if (route.isEmpty() && !byKey) {
             chain.doFilter(req, res);
             return;
         }
         long start = System.nanoTime();
-        AuditEvent event = new AuditEvent(RequestIds.next(), request.getMethod(), route.get().vendorPath());
-        event.vendor(route.get().vendor().name());
+        AuditEvent event = new AuditEvent(RequestIds.next(), request.getMethod(), route.map(Route::vendorPath).orElse(rawPath));
+        route.ifPresent(r -> event.vendor(r.vendor().name()));
         response.setHeader(ErrorReply.REQUEST_ID_HEADER, event.requestId());
         try {
-            proxy(route.get(), request, response, event);
+            proxy(route.orElse(null), rawPath, authorization, request, response, event);
         } catch (Refusal refusal) {
             event.refused(refusal);
             if (Authenticator.OVER_LIMIT_RULE.equals(refusal.rule())) {
@@ -121,14 +127,17 @@ public final class KeywardFilter implements Filter {
         }
     }
 
-    private void proxy(Route route, HttpServletRequest request, HttpServletResponse response, AuditEvent event)
-            throws IOException {
+    /** @param prefixed the route its vendor prefix chose, or null to route by the key's vendor */
+    private void proxy(Route prefixed, String rawPath, List<String> authorization, HttpServletRequest request,
+                       HttpServletResponse response, AuditEvent event) throws IOException {
         if (!keyward.audit().accepting()) {
             throw new Refusal(Code.ERROR_UNAVAILABLE, 503, "the audit trail cannot be written now; calls are refused until it can",
                     "audit.spool_full");
         }
-        VaultKey key = keyward.authenticator().authenticate(Collections.list(request.getHeaders("Authorization")), request.getRemoteAddr());
+        VaultKey key = keyward.authenticator().authenticate(authorization, request.getRemoteAddr());
         event.key(key);
+        Route route = prefixed != null ? prefixed : routeByKey(key, rawPath, request.getQueryString());
+        event.vendor(route.vendor().name());
         budgetHeaders(response, keyward.spend().budget(key));
         CallRequest call = keyward.requestReader().read(request, route);
         event.call(call);
@@ -152,6 +161,12 @@ public final class KeywardFilter implements Filter {
         }
         event.forwarded(result);
         event.settled(keyward.spend().settle(reservation, route, call, result));
+    }
+
+    private Route routeByKey(VaultKey key, String rawPath, String rawQuery) {
+        Vendor vendor = keyward.router().vendor(key.vendor()).orElseThrow(() -> new Refusal(Code.DENIED_VENDOR, 403,
+                "vault key " + key.id() + " is for " + key.vendor() + ", which this gateway does not serve", "vendor"));
+        return keyward.router().routeByKey(rawPath, rawQuery, vendor);
     }
 
     /**

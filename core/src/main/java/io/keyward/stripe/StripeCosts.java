@@ -33,9 +33,15 @@ final class StripeCosts implements CostModel {
     /** Stripe's largest quantity a customer may choose when {@code adjustable_quantity[maximum]} is not given. */
     private static final String DEFAULT_ADJUSTABLE_MAXIMUM = "99";
     private final Money money;
+    private final Optional<String> accountCurrency;
 
-    StripeCosts(Money money) {
+    /**
+     * @param accountCurrency the currency of an amount sent without one (a refund carries none: it is
+     *     in its charge's currency, which only Stripe knows); empty leaves such an amount unpriced
+     */
+    StripeCosts(Money money, Optional<String> accountCurrency) {
         this.money = money;
+        this.accountCurrency = accountCurrency;
     }
 
     @Override
@@ -61,6 +67,10 @@ final class StripeCosts implements CostModel {
         Optional<String> amount = params.scalar(field);
         if (amount.isEmpty() && AMOUNT_OPTIONAL.contains(op) && params.scalar("currency").isPresent()) {
             return Estimate.unknown(op + " changes the currency of an amount set earlier");
+        }
+        if (amount.isEmpty() && op.equals("refunds.create")) {
+            return Estimate.unknown("a refund without amount refunds the rest of its charge, which the request does not state;"
+                    + " send the amount to refund");
         }
         if (amount.isEmpty()) {
             return AMOUNT_OPTIONAL.contains(op) ? Estimate.of(BigDecimal.ZERO) : Estimate.unknown(op + " without " + field);
@@ -138,10 +148,11 @@ final class StripeCosts implements CostModel {
         if (!INTEGER.matcher(amount).matches()) {
             return Estimate.unknown("amount is not a whole number of minor units");
         }
-        if (currency.isEmpty()) {
-            return Estimate.unknown("amount without currency");
+        Optional<String> priced = currency.or(() -> accountCurrency);
+        if (priced.isEmpty()) {
+            return Estimate.unknown("amount without currency (set vendors.stripe.account_currency to price it in the account's currency)");
         }
-        return money.toUsd(new BigDecimal(amount), currency.get()).map(Estimate::of)
+        return money.toUsd(new BigDecimal(amount), priced.get()).map(Estimate::of)
                 .orElseGet(() -> Estimate.unknown("no exchange rate for that currency"));
     }
 

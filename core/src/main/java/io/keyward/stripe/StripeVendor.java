@@ -2,6 +2,7 @@ package io.keyward.stripe;
 
 import io.keyward.config.Secret;
 import io.keyward.config.SpendConfig;
+import io.keyward.config.ConfigException;
 import io.keyward.config.VendorConfig;
 import io.keyward.contract.BodyFormat;
 import io.keyward.contract.Catalog;
@@ -10,6 +11,8 @@ import io.keyward.contract.HeaderContract;
 import io.keyward.contract.HeaderRule;
 import io.keyward.contract.ParamReading;
 import io.keyward.contract.ConfiguredVendor;
+import java.math.BigDecimal;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -35,7 +38,11 @@ public final class StripeVendor extends ConfiguredVendor {
 
     public StripeVendor(VendorConfig config, SpendConfig prices) {
         super("stripe", config);
-        this.costs = new StripeCosts(new Money(prices.fxUsd()));
+        Money money = new Money(prices.fxUsd());
+        if (config.accountCurrency() != null && money.toUsd(BigDecimal.ONE, config.accountCurrency()).isEmpty()) {
+            throw new ConfigException("vendors.stripe.account_currency", "no spend.fx_usd rate for " + config.accountCurrency());
+        }
+        this.costs = new StripeCosts(money, Optional.ofNullable(config.accountCurrency()));
     }
 
     @Override

@@ -109,6 +109,9 @@ class RefusedCallTest {
         assertEquals(code + ": " + error.get("message").asText(), root.get("message").asText(), "where twilio-java and resend-java look");
         assertEquals(code, root.get("name").asText());
         assertEquals(reply.status(), root.get("status").asInt());
+        assertEquals(reply.status(), root.get("statusCode").asInt(), "where Resend's SDKs look");
+        assertEquals(reply.status(), root.get("code").asInt() / 100, "Twilio's SDKs read a number: status x 100 + a sequence");
+        assertEquals("docs/errors.md#" + code, root.get("more_info").asText());
 
         assertEquals(0, gw.vendor().received().size(), "a refused call must never reach the vendor");
         String everything = reply.everything();

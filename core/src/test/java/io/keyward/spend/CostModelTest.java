@@ -3,8 +3,16 @@ package io.keyward.spend;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.keyward.config.ConfigException;
+import io.keyward.config.ConfigLoader;
+import io.keyward.config.KeywardConfig;
 import io.keyward.contract.Estimate;
+import io.keyward.contract.Vendor;
+import io.keyward.registry.VendorRegistry;
+import io.keyward.testing.TestGateway;
 import io.keyward.request.CallRequest;
 import io.keyward.testing.Calls;
 import java.math.BigDecimal;
@@ -63,6 +71,39 @@ class CostModelTest {
         }
         CallRequest plain = Calls.parse("DELETE", "/stripe/v1/subscriptions/sub_1", null, null, null).call();
         assertEquals("0", usd(Calls.VENDORS.get("stripe").costs().estimate(plain.operation(), plain.params())));
+    }
+
+    /** Stripe's refunds carry no currency (a refund is in its charge's): only the account currency prices one. */
+    @Test
+    void anAmountWithoutCurrencyIsPricedInTheAccountCurrencyOnlyWhenOneIsConfigured() throws Exception {
+        Vendor eurAccount = stripeWith("    account_currency: eur\n");
+        CallRequest refund = Calls.parse("POST", "/stripe/v1/refunds", null, FORM, "charge=ch_1&amount=1000").call();
+        assertEquals(new BigDecimal("12"), eurAccount.costs().estimate(refund.operation(), refund.params()).usd().stripTrailingZeros());
+        Estimate unset = Calls.VENDORS.get("stripe").costs().estimate(refund.operation(), refund.params());
+        assertFalse(unset.known());
+        assertTrue(unset.basis().contains("account_currency"), unset.basis());
+
+        CallRequest named = Calls.parse("POST", "/stripe/v1/payment_intents", null, FORM, "amount=1000&currency=usd").call();
+        assertEquals("10", usd(eurAccount.costs().estimate(named.operation(), named.params())), "a named currency wins");
+
+        CallRequest full = Calls.parse("POST", "/stripe/v1/refunds", null, FORM, "payment_intent=pi_1").call();
+        Estimate rest = eurAccount.costs().estimate(full.operation(), full.params());
+        assertFalse(rest.known(), "a full refund's amount is the charge's, which the request does not state");
+        assertTrue(rest.basis().contains("send the amount"), rest.basis());
+    }
+
+    @Test
+    void anAccountCurrencyMustBeACurrencyWithARate() {
+        ConfigException upper = assertThrows(ConfigException.class, () -> stripeWith("    account_currency: USD\n"));
+        assertTrue(upper.getMessage().contains("account_currency"), upper.getMessage());
+        ConfigException unknown = assertThrows(ConfigException.class, () -> stripeWith("    account_currency: xyz\n"));
+        assertTrue(unknown.getMessage().contains("no spend.fx_usd rate for xyz"), unknown.getMessage());
+    }
+
+    private static Vendor stripeWith(String setting) {
+        KeywardConfig config = new ConfigLoader(Map.of("TEST_JDBC_URL", "jdbc:mariadb://127.0.0.1:1/unused")::get)
+                .parse(TestGateway.yaml("https://vendor.invalid").replace("  stripe:\n", "  stripe:\n" + setting));
+        return VendorRegistry.fromConfig(config.vendors(), config.spend()).get("stripe");
     }
 
     @Test

@@ -5,9 +5,11 @@ import io.keyward.config.ConfigLoader;
 import io.keyward.config.KeywardConfig;
 import io.keyward.gateway.Keyward;
 import io.keyward.gateway.KeywardFilter;
+import io.keyward.gateway.NotServedServlet;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
 import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -53,6 +55,7 @@ public final class TestGateway implements AutoCloseable {
         // an audit row; Jetty's own refusal would be an HTML page that no audit row records.
         HttpConfiguration http = new HttpConfiguration();
         http.setUriCompliance(UriCompliance.UNSAFE);
+        http.setSendServerVersion(false);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
@@ -61,6 +64,10 @@ public final class TestGateway implements AutoCloseable {
         context.getServletHandler().setDecodeAmbiguousURIs(true);
         context.addFilter(new FilterHolder(new KeywardFilter(keyward)), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new AdminServlet(keyward)), "/admin/*");
+        context.addServlet(new ServletHolder(new NotServedServlet()), "/");
+        ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
+        errors.addErrorPage(400, 599, "/not-served");
+        context.setErrorHandler(errors);
         server.setHandler(context);
         server.start();
         return new TestGateway(keyward, server, "http://127.0.0.1:" + connector.getLocalPort());

@@ -3,8 +3,10 @@ package io.keyward.samples;
 import io.keyward.admin.AdminServlet;
 import io.keyward.gateway.Keyward;
 import io.keyward.gateway.KeywardFilter;
+import io.keyward.gateway.NotServedServlet;
 import jakarta.servlet.DispatcherType;
 import java.util.EnumSet;
+import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -16,7 +18,10 @@ import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.server.ServerConnector;
 
-/** An embedded Jetty 12 serving one Keyward: the filter on every path, the admin API at /admin. */
+/**
+ * An embedded Jetty 12 serving one Keyward: the filter on every path, the admin API at /admin, and
+ * the JSON error shape for everything else.
+ */
 public final class GatewayServer implements AutoCloseable {
     private final Server server;
     private final int port;
@@ -32,6 +37,8 @@ public final class GatewayServer implements AutoCloseable {
         // an audit row; Jetty's own refusal would be an HTML page that no audit row records.
         HttpConfiguration http = new HttpConfiguration();
         http.setUriCompliance(UriCompliance.UNSAFE);
+        // The agent sees the vendor's Server header, or none: Keyward announces nothing of its own.
+        http.setSendServerVersion(false);
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
@@ -40,6 +47,10 @@ public final class GatewayServer implements AutoCloseable {
         context.getServletHandler().setDecodeAmbiguousURIs(true);
         context.addFilter(new FilterHolder(new KeywardFilter(keyward)), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new AdminServlet(keyward)), "/admin/*");
+        context.addServlet(new ServletHolder(new NotServedServlet()), "/");
+        ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
+        errors.addErrorPage(400, 599, "/not-served");
+        context.setErrorHandler(errors);
         server.setHandler(context);
         server.setStopAtShutdown(false);
         server.start();

@@ -77,6 +77,8 @@ public final class InstalledGateway {
     private final String gateway;
 
     /** @param serverBase {@code http://127.0.0.1:port}; Keyward is expected at {@code /keyward}. */
+    private static final String VENDOR_CONTENT_TYPE = "application/json; charset=utf-8";
+
     public InstalledGateway(String serverBase) {
         this.serverBase = serverBase;
         this.gateway = serverBase + "/keyward";
@@ -84,7 +86,8 @@ public final class InstalledGateway {
 
     public void drivesTheFullFlow(FakeVendor vendor, String jdbcUrl) throws Exception {
         vendor.server().stubFor(WireMock.get(WireMock.urlPathMatching("/v1/customers/.*"))
-                .willReturn(WireMock.okJson("{\"id\":\"cus_dist\",\"object\":\"customer\"}")));
+                .willReturn(WireMock.ok("{\"id\":\"cus_dist\",\"object\":\"customer\"}")
+                        .withHeader("Content-Type", VENDOR_CONTENT_TYPE)));
         AdminClient admin = new AdminClient(gateway, TestSecrets.ADMIN_TOKEN);
         assertEquals(200, admin.get("/health").status());
         assertEquals(401, new AdminClient(gateway, "not-the-token").get("/keys").status());
@@ -96,6 +99,7 @@ public final class InstalledGateway {
                 .header("Authorization", "Bearer " + key).GET());
         assertEquals(200, allowed.statusCode(), allowed.body());
         assertTrue(allowed.body().contains("cus_dist"), allowed.body());
+        assertEquals(VENDOR_CONTENT_TYPE, allowed.headers().firstValue("Content-Type").orElse(null), "as the vendor spelled it");
         List<LoggedRequest> received = vendor.received();
         assertEquals(1, received.size());
         assertEquals("Bearer " + TestSecrets.STRIPE, received.get(0).getHeader("Authorization"), "the real secret arrives");
@@ -109,7 +113,21 @@ public final class InstalledGateway {
         assertTrue(refused.body().contains("\"code\":\"denied_operation\""), refused.body());
         assertEquals(1, vendor.received().size(), "a refused call reaches nothing");
 
-        assertEquals(List.of("allowed", "denied_operation"), auditResults(jdbcUrl, run));
+        // stripe-node can name only a host and port: /v1/... goes to the vendor of the key presented.
+        HttpResponse<String> byKey = send(HttpRequest.newBuilder(URI.create(gateway + "/v1/customers/cus_dist"))
+                .header("Authorization", "Bearer " + key).GET());
+        assertEquals(200, byKey.statusCode(), byKey.body());
+        assertEquals("/v1/customers/cus_dist", vendor.received().get(0).getUrl());
+        assertEquals(2, vendor.received().size());
+        // Whatever Keyward does not serve is its JSON 404, whatever the method: never the container's HTML.
+        for (String method : List.of("GET", "POST", "DELETE")) {
+            HttpResponse<String> none = send(HttpRequest.newBuilder(URI.create(gateway + "/v1/customers"))
+                    .method(method, HttpRequest.BodyPublishers.noBody()));
+            assertEquals(404, none.statusCode(), none.body());
+            assertTrue(none.body().contains("\"name\":\"not_found\""), none.body());
+        }
+
+        assertEquals(List.of("allowed", "denied_operation", "allowed"), auditResults(jdbcUrl, run));
     }
 
     /** The unrelated web app answers, and cannot load the classes named {@code hidden}. */
@@ -142,7 +160,7 @@ public final class InstalledGateway {
                     }
                 }
             }
-            if (results.size() >= 2) {
+            if (results.size() >= 3) {
                 break;
             }
             Thread.sleep(100);
