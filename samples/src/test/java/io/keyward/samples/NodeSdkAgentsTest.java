@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The sample agents of agents/node on stripe-node 23.1.0, twilio-node 6.3.1 and resend-node 6.38.0,
  * installed from agents/node/package-lock.json into target/sdk-node by the {@code sdk} profile
- * ({@code mvn -B verify -Psdk}), each run with node against the quickstart gateway and its fake
- * vendor, pointed at Keyward as docs/sdk-agents.md tells their users.
+ * ({@code mvn -B verify -Psdk -pl samples -am}), each run with node against the quickstart gateway
+ * and its fake vendor, pointed at Keyward as docs/sdk-agents.md tells their users.
  */
 @Tag("sdk")
 class NodeSdkAgentsTest {

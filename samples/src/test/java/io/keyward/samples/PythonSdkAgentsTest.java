@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * The sample agents of agents/python on Debian's python3-stripe 5.0.0 and python3-twilio 7.7.1,
  * run with /usr/bin/python3 (the interpreter those packages install into) against the quickstart
  * gateway and its fake vendor, pointed at Keyward as docs/sdk-agents.md tells their users. In the
- * {@code sdk} profile only ({@code mvn -B verify -Psdk}).
+ * {@code sdk} profile only ({@code mvn -B verify -Psdk -pl samples -am}).
  */
 @Tag("sdk")
 class PythonSdkAgentsTest {
