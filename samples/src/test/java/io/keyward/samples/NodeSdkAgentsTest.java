@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The sample agents of agents/node on stripe-node 23.1.0, twilio-node 6.3.1 and resend-node 6.38.0,
@@ -19,19 +18,8 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("sdk")
 class NodeSdkAgentsTest {
-    private static AgentGateway gateway;
-
-    @BeforeAll
-    static void startGateway() throws Exception {
-        gateway = AgentGateway.start();
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
+    @RegisterExtension
+    static final AgentGateway gateway = new AgentGateway();
 
     @Test
     void stripeNodeChargesThroughHostAndPortAloneAndItsRefundIsAStripePermissionError() throws Exception {
@@ -44,13 +32,8 @@ class NodeSdkAgentsTest {
     @Test
     void stripeNodeRetriesAVendor500WithItsIdempotencyKeyAndIsChargedOnce() throws Exception {
         AgentGateway.Issued key = gateway.issue("stripe", "billing-agent", "200.00");
-        gateway.fakeVendor().failNextPosts("stripe", 1);
-        try {
-            List<String> out = node("billing-agent.mjs", Map.of("KEYWARD_VAULT_KEY", key.key()));
-            AgentGateway.assertBillingRun(out, "refused refunds.create StripePermissionError status=403 code=denied_operation");
-        } finally {
-            gateway.fakeVendor().failNextPosts("stripe", 0);
-        }
+        List<String> out = gateway.whileNextStripePostFails(() -> node("billing-agent.mjs", Map.of("KEYWARD_VAULT_KEY", key.key())));
+        AgentGateway.assertBillingRun(out, "refused refunds.create StripePermissionError status=403 code=denied_operation");
         gateway.assertChargeRetriedOnceAndChargedOnce(key, "stripe-node-retry-[0-9a-f-]{36}");
     }
 

@@ -7,10 +7,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The sample agents of agents/python on Debian's python3-stripe 5.0.0 and python3-twilio 7.7.1,
@@ -21,19 +20,9 @@ import org.junit.jupiter.api.Test;
 @Tag("sdk")
 class PythonSdkAgentsTest {
     private static final String REFUSED_REFUND = "refused refunds.create PermissionError status=403 code=denied_operation";
-    private static AgentGateway gateway;
 
-    @BeforeAll
-    static void startGateway() throws Exception {
-        gateway = AgentGateway.start();
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
+    @RegisterExtension
+    static final AgentGateway gateway = new AgentGateway();
 
     @Test
     void stripePythonChargesThroughTheStripePrefixAndItsRefundIsAPermissionError() throws Exception {
@@ -54,12 +43,8 @@ class PythonSdkAgentsTest {
     @Test
     void stripePythonRetriesAVendor500WithItsIdempotencyKeyAndIsChargedOnce() throws Exception {
         AgentGateway.Issued key = gateway.issue("stripe", "billing-agent", "200.00");
-        gateway.fakeVendor().failNextPosts("stripe", 1);
-        try {
-            AgentGateway.assertBillingRun(python("billing_agent.py", Map.of("KEYWARD_VAULT_KEY", key.key())), REFUSED_REFUND);
-        } finally {
-            gateway.fakeVendor().failNextPosts("stripe", 0);
-        }
+        List<String> out = gateway.whileNextStripePostFails(() -> python("billing_agent.py", Map.of("KEYWARD_VAULT_KEY", key.key())));
+        AgentGateway.assertBillingRun(out, REFUSED_REFUND);
         // stripe-python 5.0.0's Idempotency-Key is a bare UUID.
         gateway.assertChargeRetriedOnceAndChargedOnce(key, "[0-9a-f-]{36}");
     }

@@ -8,9 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The sample agents, written with stripe-java, twilio-java and resend-java, each run as its own
@@ -19,19 +18,8 @@ import org.junit.jupiter.api.Test;
  * SDK's own exception carrying Keyward's code; every call has its audit row.
  */
 class SdkAgentsTest {
-    private static AgentGateway gateway;
-
-    @BeforeAll
-    static void startGateway() throws Exception {
-        gateway = AgentGateway.start();
-    }
-
-    @AfterAll
-    static void stopGateway() {
-        if (gateway != null) {
-            gateway.close();
-        }
-    }
+    @RegisterExtension
+    static final AgentGateway gateway = new AgentGateway();
 
     @Test
     void billingAgentChargesAndItsRefundSurfacesAsStripePermissionException() throws Exception {
