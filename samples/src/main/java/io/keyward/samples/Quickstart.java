@@ -49,6 +49,11 @@ public final class Quickstart implements AutoCloseable {
         this.adminTokenSource = adminTokenSource;
     }
 
+    /** The local fake vendor, when some vendor is not the real API. */
+    public java.util.Optional<FakeVendorServer> fakeVendor() {
+        return running.stream().filter(FakeVendorServer.class::isInstance).map(FakeVendorServer.class::cast).findFirst();
+    }
+
     /** The embedded MariaDB's port, when the quickstart runs one. */
     public java.util.OptionalInt databasePort() {
         return database == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(database.port());

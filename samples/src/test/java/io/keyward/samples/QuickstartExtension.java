@@ -41,6 +41,10 @@ final class QuickstartExtension implements BeforeAllCallback, AfterAllCallback {
         return admin;
     }
 
+    Quickstart quickstart() {
+        return quickstart;
+    }
+
     String gateway() {
         return "http://127.0.0.1:" + quickstart.port();
     }

@@ -3,16 +3,11 @@ package io.keyward.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,83 +19,51 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class SdkAgentsTest {
     @RegisterExtension
-    static final QuickstartExtension QUICKSTART = new QuickstartExtension(data -> Map.of());
+    static final AgentGateway gateway = new AgentGateway();
 
     @Test
     void billingAgentChargesAndItsRefundSurfacesAsStripePermissionException() throws Exception {
-        String key = issue("stripe", "billing-agent", "200.00");
-        List<String> out = runAgent("stripe-agent", "io.keyward.agents.stripe.BillingAgent", Map.of("KEYWARD_VAULT_KEY", key));
+        AgentGateway.Issued key = gateway.issue("stripe", "billing-agent", "200.00");
+        List<String> out = runAgent("stripe-agent", "io.keyward.agents.stripe.BillingAgent", Map.of("KEYWARD_VAULT_KEY", key.key()));
         assertEquals(3, out.size(), String.join("\n", out));
         assertTrue(out.get(0).startsWith("ok customers.retrieve cus_"), out.get(0));
         assertTrue(out.get(1).startsWith("ok payment_intents.create pi_"), out.get(1));
         assertEquals("refused refunds.create PermissionException status=403 code=denied_operation", out.get(2));
-        assertEquals(List.of("allowed", "allowed", "denied_operation"), auditResults("billing-agent", 3));
+        assertEquals(List.of("allowed", "allowed", "denied_operation"), gateway.auditResults(key.runId(), 3));
     }
 
     @Test
     void refundAgentRefundsWithinItsLimitOnly() throws Exception {
-        String key = issue("stripe", "refund-agent", "100.00");
-        List<String> out = runAgent("stripe-agent", "io.keyward.agents.stripe.RefundAgent", Map.of("KEYWARD_VAULT_KEY", key));
+        AgentGateway.Issued key = gateway.issue("stripe", "refund-agent", "100.00");
+        List<String> out = runAgent("stripe-agent", "io.keyward.agents.stripe.RefundAgent", Map.of("KEYWARD_VAULT_KEY", key.key()));
         assertEquals(3, out.size(), String.join("\n", out));
         assertTrue(out.get(0).startsWith("ok refunds.create re_"), out.get(0));
         assertEquals("refused refunds.create PermissionException status=403 code=denied_parameter", out.get(1));
         assertEquals("refused payouts.create PermissionException status=403 code=denied_operation", out.get(2));
-        assertEquals(List.of("allowed", "denied_parameter", "denied_operation"), auditResults("refund-agent", 3));
+        assertEquals(List.of("allowed", "denied_parameter", "denied_operation"), gateway.auditResults(key.runId(), 3));
     }
 
     @Test
     void notificationAgentTextsAndMailsWithinItsPolicyThroughTwilioAndResendSdks() throws Exception {
-        String twilioKey = issue("twilio", "notification-agent", "5.00");
-        String resendKey = issue("resend", "notification-agent", "2.00");
+        String run = AgentGateway.newRunId("notification-agent");
+        AgentGateway.Issued twilioKey = gateway.issue("twilio", "notification-agent", "5.00", run);
+        AgentGateway.Issued resendKey = gateway.issue("resend", "notification-agent", "2.00", run);
         List<String> out = runAgent("notification-agent", "io.keyward.agents.notification.NotificationAgent",
-                Map.of("KEYWARD_TWILIO_KEY", twilioKey, "KEYWARD_RESEND_KEY", resendKey));
+                Map.of("KEYWARD_TWILIO_KEY", twilioKey.key(), "KEYWARD_RESEND_KEY", resendKey.key()));
         assertEquals(4, out.size(), String.join("\n", out));
         assertTrue(out.get(0).startsWith("ok messages.create SM"), out.get(0));
         assertTrue(out.get(1).startsWith("refused messages.create abroad ApiException status=403 message=denied_parameter: "), out.get(1));
         assertTrue(out.get(2).startsWith("ok emails.send "), out.get(2));
         assertTrue(out.get(3).startsWith("refused emails.send elsewhere ResendException status=403 name=denied_parameter"
                 + " message=denied_parameter: "), out.get(3));
-        assertEquals(List.of("allowed", "denied_parameter", "allowed", "denied_parameter"), auditResults("notification-agent", 4));
-    }
-
-    private static String issue(String vendor, String agent, String dailyCap) throws Exception {
-        String policy = Files.readString(Path.of(System.getProperty("keyward.policies.dir"), agent + ".json"));
-        return QUICKSTART.admin().issue(vendor, agent, "\"agent_run_id\":\"" + agent + "-run\",\"expires_in\":\"8h\","
-                + "\"daily_usd_cap\":\"" + dailyCap + "\",\"policy\":" + policy).get("key").asText();
+        assertEquals(List.of("allowed", "denied_parameter", "allowed", "denied_parameter"), gateway.auditResults(run, 4));
     }
 
     /** Runs the agent's main class on its own module's class path (no Keyward jar on it). */
-    private static List<String> runAgent(String module, String mainClass, Map<String, String> env)
-            throws IOException, InterruptedException {
+    private static List<String> runAgent(String module, String mainClass, Map<String, String> env) throws Exception {
         Path dir = Path.of(System.getProperty("keyward.agents.dir"), module, "target");
         String classpath = dir.resolve("classes") + File.pathSeparator + Files.readString(dir.resolve("agent.classpath")).strip();
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", classpath, mainClass).redirectErrorStream(false);
-        builder.environment().putAll(env);
-        builder.environment().put("KEYWARD_GATEWAY", gateway());
-        builder.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(2, TimeUnit.MINUTES), "the agent finishes");
-        assertEquals(0, process.exitValue(), stdout);
-        return stdout.lines().toList();
-    }
-
-    /** The agent's audit rows, oldest first, waiting (up to 10 s) for the writer to store {@code expected} of them. */
-    private static List<String> auditResults(String agent, int expected) throws Exception {
-        List<String> results = new ArrayList<>();
-        for (int attempt = 0; attempt < 100 && results.size() < expected; attempt++) {
-            Thread.sleep(attempt == 0 ? 0 : 100);
-            results.clear();
-            for (JsonNode row : QUICKSTART.admin().get("/calls?agent_name=" + agent + "&limit=50").json().get("items")) {
-                results.add(0, row.get("policy_check_result").asText());
-            }
-        }
-        return results;
-    }
-
-    private static String gateway() {
-        return QUICKSTART.gateway();
+        return gateway.run(List.of(java, "-cp", classpath, mainClass), null, env);
     }
 }

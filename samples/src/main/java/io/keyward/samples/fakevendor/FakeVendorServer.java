@@ -11,6 +11,8 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -26,10 +28,12 @@ import org.eclipse.jetty.server.ServerConnector;
 public final class FakeVendorServer implements AutoCloseable {
     private final Server server;
     private final String baseUrl;
+    private final Map<String, AtomicInteger> failures;
 
-    private FakeVendorServer(Server server, String baseUrl) {
+    private FakeVendorServer(Server server, String baseUrl, Map<String, AtomicInteger> failures) {
         this.server = server;
         this.baseUrl = baseUrl;
+        this.failures = failures;
     }
 
     /** @param expectedAuthorization per vendor served, the exact Authorization header Keyward must send */
@@ -47,10 +51,20 @@ public final class FakeVendorServer implements AutoCloseable {
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder(new Vendors(simulators, expectedAuthorization)), "/*");
+        Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+        context.addServlet(new ServletHolder(new Vendors(simulators, expectedAuthorization, failures)), "/*");
         server.setHandler(context);
         server.start();
-        return new FakeVendorServer(server, "http://127.0.0.1:" + connector.getLocalPort());
+        return new FakeVendorServer(server, "http://127.0.0.1:" + connector.getLocalPort(), failures);
+    }
+
+    /**
+     * A vendor hiccup, as an SDK that retries 5xx meets it: the next {@code count} POSTs to
+     * {@code vendor} are answered 500 in that vendor's shape, without acting on them (as a failure
+     * in front of the vendor's idempotency layer would).
+     */
+    public void failNextPosts(String vendor, int count) {
+        failures.computeIfAbsent(vendor, v -> new AtomicInteger()).set(count);
     }
 
     /** Base URL; each vendor lives under {@code /{vendor}}. */
@@ -71,10 +85,12 @@ public final class FakeVendorServer implements AutoCloseable {
     private static final class Vendors extends HttpServlet {
         private final Map<String, Simulator> simulators;
         private final Map<String, String> expectedAuthorization;
+        private final Map<String, AtomicInteger> failures;
 
-        Vendors(Map<String, Simulator> simulators, Map<String, String> expectedAuthorization) {
+        Vendors(Map<String, Simulator> simulators, Map<String, String> expectedAuthorization, Map<String, AtomicInteger> failures) {
             this.simulators = Map.copyOf(simulators);
             this.expectedAuthorization = Map.copyOf(expectedAuthorization);
+            this.failures = failures;
         }
 
         @Override
@@ -92,6 +108,8 @@ public final class FakeVendorServer implements AutoCloseable {
             Reply reply;
             if (!expectedAuthorization.get(segments.get(0)).equals(request.getHeader("Authorization"))) {
                 reply = simulator.unauthorized();
+            } else if ("POST".equals(request.getMethod()) && failing(segments.get(0))) {
+                reply = simulator.serverError();
             } else {
                 VendorCall call = VendorCall.of(request.getMethod(), segments.subList(1, segments.size()), request.getQueryString(),
                         request.getContentType(), body);
@@ -100,6 +118,15 @@ public final class FakeVendorServer implements AutoCloseable {
                     reply = simulator.answer(call);
                 }
             }
+            respond(response, reply);
+        }
+
+        private boolean failing(String vendor) {
+            AtomicInteger left = failures.get(vendor);
+            return left != null && left.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+        }
+
+        private static void respond(HttpServletResponse response, Reply reply) throws IOException {
             response.setStatus(reply.status());
             reply.headers().forEach(response::setHeader);
             if (reply.body().length > 0) {

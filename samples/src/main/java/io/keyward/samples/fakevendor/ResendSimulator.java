@@ -62,6 +62,11 @@ final class ResendSimulator implements Simulator {
         return error(401, "validation_error", "API key is invalid");
     }
 
+    @Override
+    public Reply serverError() {
+        return error(500, "internal_server_error", "An unexpected error occurred");
+    }
+
     private Reply batch(JsonNode body) {
         if (!body.isArray()) {
             return error(422, "validation_error", "The request body must be a list of emails.");

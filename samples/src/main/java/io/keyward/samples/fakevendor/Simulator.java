@@ -6,4 +6,7 @@ interface Simulator {
 
     /** The vendor's own answer to a wrong credential. */
     Reply unauthorized();
+
+    /** The vendor's own 500, for a hiccup in front of it: nothing was acted on. */
+    Reply serverError();
 }

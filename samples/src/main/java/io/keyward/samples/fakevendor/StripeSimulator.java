@@ -123,6 +123,11 @@ final class StripeSimulator implements Simulator {
         return error(401, null, "Invalid API Key provided.", null);
     }
 
+    @Override
+    public Reply serverError() {
+        return error(500, null, "An unknown error occurred", null);
+    }
+
     private ObjectNode create(String resource, ObjectNode params) {
         ObjectNode object = fill(newObject(resource, Ids.stripe(KINDS.get(resource).prefix())), params);
         switch (resource) {
@@ -395,7 +400,7 @@ final class StripeSimulator implements Simulator {
         if (param != null) {
             inner.put("param", param);
         }
-        inner.put("type", "invalid_request_error");
+        inner.put("type", status >= 500 ? "api_error" : "invalid_request_error");
         return reply(status, error);
     }
 

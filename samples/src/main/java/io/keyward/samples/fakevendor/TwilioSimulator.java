@@ -77,6 +77,11 @@ final class TwilioSimulator implements Simulator {
         return error(401, 20003, "Authenticate");
     }
 
+    @Override
+    public Reply serverError() {
+        return error(500, 20500, "Internal Server Error");
+    }
+
     private ObjectNode account(String sid) {
         ObjectNode account = templates.fresh("account").put("sid", sid).put("owner_account_sid", sid)
                 .put("uri", "/2010-04-01/Accounts/" + sid + ".json");
