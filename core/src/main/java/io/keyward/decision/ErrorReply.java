@@ -2,6 +2,7 @@ package io.keyward.decision;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keyward.json.Json;
+import io.keyward.key.VaultKeyFormat;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
@@ -46,7 +47,9 @@ public final class ErrorReply {
         response.setCharacterEncoding("UTF-8");
         response.setHeader(REQUEST_ID_HEADER, requestId);
         response.setHeader("Cache-Control", "no-store");
-        response.getOutputStream().write(body(status, code, message, param, requestId));
+        // A message may quote what the agent sent (a parameter's name): a vault key in it, its own or
+        // another agent's, is shown by its id only, as in the audit trail.
+        response.getOutputStream().write(body(status, code, VaultKeyFormat.scrub(message), VaultKeyFormat.scrub(param), requestId));
     }
 
     static byte[] body(int status, String code, String message, String param, String requestId) {

@@ -75,7 +75,25 @@ final class StripeCosts implements CostModel {
         if (amount.isEmpty()) {
             return AMOUNT_OPTIONAL.contains(op) ? Estimate.of(BigDecimal.ZERO) : Estimate.unknown(op + " without " + field);
         }
+        if (op.equals("refunds.create") && !params.scalar("origin").filter("customer_balance"::equals).isPresent()) {
+            return refundOfACharge(amount.get(), params.scalar("currency"));
+        }
         return minor(amount.get(), params.scalar("currency"));
+    }
+
+    /**
+     * A refund of a charge or payment intent is in the charge's currency, whatever its {@code currency}
+     * says (Stripe reads that only for a customer-balance refund): a stated currency priced as given
+     * let {@code currency=vnd} price a $50,000 refund of a USD charge at $2.25. So it is priced in the
+     * account currency, or in the stated one when that is dearer, and is unknown without an account currency.
+     */
+    private Estimate refundOfACharge(String amount, Optional<String> stated) {
+        Estimate inAccount = minor(amount, Optional.empty());
+        if (!inAccount.known() || stated.isEmpty()) {
+            return inAccount;
+        }
+        Estimate asStated = minor(amount, stated);
+        return asStated.known() && asStated.usd().compareTo(inAccount.usd()) > 0 ? asStated : inAccount;
     }
 
     private Estimate invoiceItem(Params params) {

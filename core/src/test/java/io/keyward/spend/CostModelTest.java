@@ -41,7 +41,8 @@ class CostModelTest {
         "yen has no minor unit           | /v1/charges           | amount=1000&currency=jpy                         | 7.5",
         "dinar has three decimals        | /v1/payouts           | amount=1000&currency=kwd                         | 3.4",
         "upper-case currency             | /v1/transfers         | amount=250&currency=USD                          | 2.5",
-        "refund with an amount           | /v1/refunds           | amount=500&currency=usd                          | 5",
+        "refund naming a currency        | /v1/refunds           | amount=500&currency=usd                          | unknown",
+        "customer-balance refund         | /v1/refunds           | amount=500&currency=usd&origin=customer_balance&customer=cus_1 | 5",
         "refund of the rest              | /v1/refunds           | charge=ch_1                                      | unknown",
         "amount without currency         | /v1/payment_intents   | amount=100                                       | unknown",
         "currency without a rate         | /v1/payment_intents   | amount=100&currency=xts                          | unknown",
@@ -85,6 +86,11 @@ class CostModelTest {
 
         CallRequest named = Calls.parse("POST", "/stripe/v1/payment_intents", null, FORM, "amount=1000&currency=usd").call();
         assertEquals("10", usd(eurAccount.costs().estimate(named.operation(), named.params())), "a named currency wins");
+        // ...but not on a refund of a charge, which is in the charge's currency: the dearer of the two.
+        CallRequest cheaper = Calls.parse("POST", "/stripe/v1/refunds", null, FORM, "charge=ch_1&amount=1000&currency=usd").call();
+        assertEquals("12", usd(eurAccount.costs().estimate(cheaper.operation(), cheaper.params())));
+        CallRequest dearer = Calls.parse("POST", "/stripe/v1/refunds", null, FORM, "charge=ch_1&amount=1000&currency=gbp").call();
+        assertEquals("14", usd(eurAccount.costs().estimate(dearer.operation(), dearer.params())));
 
         CallRequest full = Calls.parse("POST", "/stripe/v1/refunds", null, FORM, "payment_intent=pi_1").call();
         Estimate rest = eurAccount.costs().estimate(full.operation(), full.params());

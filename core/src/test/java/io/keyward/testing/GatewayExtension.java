@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class GatewayExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
     private final String extraYaml;
+    private final java.util.function.UnaryOperator<String> editConfig;
     private FakeVendor vendor;
     private TestGateway gateway;
     private AdminClient admin;
@@ -31,13 +32,19 @@ public final class GatewayExtension implements BeforeAllCallback, AfterAllCallba
 
     /** @param extraYaml top-level config sections added to the test config */
     public GatewayExtension(String extraYaml) {
+        this(extraYaml, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param editConfig applied to the whole config text before it is parsed */
+    public GatewayExtension(String extraYaml, java.util.function.UnaryOperator<String> editConfig) {
         this.extraYaml = extraYaml;
+        this.editConfig = editConfig;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         vendor = new FakeVendor();
-        gateway = TestGateway.start(TestDatabase.fresh(), vendor.baseUrl(), extraYaml);
+        gateway = TestGateway.start(TestDatabase.fresh(), vendor.baseUrl(), "", extraYaml, editConfig);
         admin = new AdminClient(gateway.baseUrl(), TestSecrets.ADMIN_TOKEN);
     }
 

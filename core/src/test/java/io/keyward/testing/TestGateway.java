@@ -45,10 +45,16 @@ public final class TestGateway implements AutoCloseable {
 
     /** @param databaseYaml further keys of the {@code database:} section, each line indented two spaces */
     public static TestGateway start(String jdbcUrl, String vendorBaseUrl, String databaseYaml, String extraYaml) throws Exception {
+        return start(jdbcUrl, vendorBaseUrl, databaseYaml, extraYaml, java.util.function.UnaryOperator.identity());
+    }
+
+    /** @param editConfig applied to the whole config text before it is parsed (to set or drop a vendor's key) */
+    public static TestGateway start(String jdbcUrl, String vendorBaseUrl, String databaseYaml, String extraYaml,
+                                    java.util.function.UnaryOperator<String> editConfig) throws Exception {
         String audit = extraYaml.contains("audit:") ? ""
                 : "audit:\n  spool_dir: " + java.nio.file.Files.createTempDirectory("keyward-spool") + "\n";
         String yaml = yaml(vendorBaseUrl).replace("  connect_timeout: 1s\n", "  connect_timeout: 1s\n" + databaseYaml);
-        KeywardConfig config = new ConfigLoader(Map.of("TEST_JDBC_URL", jdbcUrl)::get).parse(yaml + extraYaml + audit);
+        KeywardConfig config = new ConfigLoader(Map.of("TEST_JDBC_URL", jdbcUrl)::get).parse(editConfig.apply(yaml + extraYaml + audit));
         Keyward keyward = Keyward.start(config);
         Server server = new Server();
         // Let ambiguous URIs through to Keyward, which refuses every one of them with its JSON error and
