@@ -1,6 +1,7 @@
 package io.keyward.gateway;
 
 import io.keyward.decision.ErrorReply;
+import io.keyward.decision.NotServed;
 import io.keyward.decision.RequestIds;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServlet;
@@ -15,19 +16,11 @@ import java.io.IOException;
  * Mapped as the default servlet ({@code /}) and as the error page.
  */
 public final class NotServedServlet extends HttpServlet {
-    static final String HOW = "Keyward serves /{vendor}/... (or any path with a vault key in Authorization) and /admin/...";
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object errorStatus = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        int status = errorStatus instanceof Integer s && s >= 400 ? s : 404;
-        String code = switch (status) {
-            case 400 -> "invalid_request";
-            case 404, 405 -> "not_found";
-            default -> status < 500 ? "invalid_request" : "error_unavailable";
-        };
-        String message = code.equals("not_found") ? "nothing here: " + HOW
-                : status < 500 ? "the request could not be read" : "Keyward is unavailable; try again later";
-        ErrorReply.write(response, status == 405 ? 404 : status, code, message, null, RequestIds.next());
+        NotServed answer = NotServed.of(errorStatus instanceof Integer s ? s : 0);
+        ErrorReply.write(response, answer.status(), answer.code(), answer.message(), null, RequestIds.next());
     }
 }

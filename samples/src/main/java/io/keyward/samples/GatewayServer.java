@@ -52,6 +52,7 @@ public final class GatewayServer implements AutoCloseable {
         errors.addErrorPage(400, 599, "/not-served");
         context.setErrorHandler(errors);
         server.setHandler(context);
+        server.setErrorHandler(new JsonErrorHandler());
         server.setStopAtShutdown(false);
         server.start();
         return new GatewayServer(server, connector.getLocalPort());
