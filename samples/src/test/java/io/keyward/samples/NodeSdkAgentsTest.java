@@ -3,6 +3,7 @@ package io.keyward.samples;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,18 @@ class NodeSdkAgentsTest {
         List<String> out = gateway.whileNextStripePostFails(() -> node("billing-agent.mjs", Map.of("KEYWARD_VAULT_KEY", key.key())));
         AgentGateway.assertBillingRun(out, "refused refunds.create StripePermissionError status=403 code=denied_operation");
         gateway.assertChargeRetriedOnceAndChargedOnce(key, "stripe-node-retry-[0-9a-f-]{36}");
+    }
+
+    /** The README's example: stripe-node with host and port only, a $0.60 charge and one over the policy. */
+    @Test
+    void stripeNodeWithHostAndPortOnlyIsChargedWhatItAskedAndGetsDeniedParameter() throws Exception {
+        AgentGateway.Issued key = gateway.issue("stripe", "billing-agent", "1.00");
+        List<String> out = node("quickstart-charge.mjs", Map.of("KEYWARD_VAULT_KEY", key.key()));
+        assertEquals(2, out.size(), String.join("\n", out));
+        assertTrue(out.get(0).matches("ok payment_intents\\.create pi_\\w+ 60 usd"), out.get(0));
+        assertEquals("refused payment_intents.create StripePermissionError status=403 code=denied_parameter", out.get(1));
+        assertEquals(List.of("allowed", "denied_parameter"), gateway.auditResults(key.runId(), 2));
+        assertEquals(0, new BigDecimal("0.60").compareTo(gateway.charged(key)), "the $0.60 call is recorded as $0.60");
     }
 
     @Test
