@@ -28,6 +28,7 @@ public final class AuditWriter implements AutoCloseable {
     private final CallRepository calls;
     private final AuditConfig config;
     private final AuditSpool spool;
+    private final ForwardJournal journal;
     private final BlockingQueue<CallRow> queue;
     private final Thread writer;
     private final Object progress = new Object();
@@ -40,12 +41,44 @@ public final class AuditWriter implements AutoCloseable {
         this.config = config;
         this.spool = new AuditSpool(config.spoolDir());
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.journal = openJournal(config, spool);
         if (!spool.isEmpty()) {
             LOG.warn("Audit spool in {} holds rows from before; replaying them", config.spoolDir());
         }
         this.writer = new Thread(this::run, "keyward-audit-writer");
         writer.setDaemon(true);
         writer.start();
+    }
+
+    /** The journal, after the rows it held of calls a stopped node never saw answered are in the spool. */
+    private static ForwardJournal openJournal(AuditConfig config, AuditSpool spool) {
+        try {
+            ForwardJournal journal = new ForwardJournal(config.spoolDir());
+            List<CallRow> unanswered = journal.unfinished();
+            if (!unanswered.isEmpty()) {
+                LOG.warn("{} calls were at the vendor when this node last stopped; their rows go to the audit trail", unanswered.size());
+                spool.append(unanswered);
+            }
+            journal.clear();
+            return journal;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot open the forward journal in " + config.spoolDir(), e);
+        }
+    }
+
+    /**
+     * Puts a money call's row on disk before the call is forwarded (its final row, written after,
+     * replaces it): a crash while the vendor acts cannot lose the call's audit record.
+     *
+     * @throws IOException when the disk cannot take it; the call must then not be forwarded
+     */
+    public void beforeForwarding(CallRow row) throws IOException {
+        journal.open(row);
+    }
+
+    /** Money calls written ahead, and the disk forces that carried them. */
+    public long[] writeAheadCounts() {
+        return new long[] {journal.entries(), journal.forces()};
     }
 
     /** Queues one row; waits while the queue is full, so a row is never dropped. */
@@ -93,6 +126,7 @@ public final class AuditWriter implements AutoCloseable {
                 }
                 if (!batch.isEmpty()) {
                     store(batch);
+                    journal.closed(batch);
                     done(batch.size());
                     batch.clear();
                 }
@@ -178,6 +212,7 @@ public final class AuditWriter implements AutoCloseable {
     private void spoolOnExit(List<CallRow> rows) {
         try {
             spool.append(rows);
+            journal.closed(rows);
         } catch (IOException e) {
             LOG.error("Audit writer stopped with {} rows it could not spool", rows.size());
         }
@@ -196,6 +231,11 @@ public final class AuditWriter implements AutoCloseable {
         queue.drainTo(left);
         if (!left.isEmpty()) {
             spoolOnExit(left);
+        }
+        try {
+            journal.close();
+        } catch (IOException e) {
+            LOG.warn("Forward journal did not close cleanly ({})", e.getClass().getSimpleName());
         }
     }
 }

@@ -152,6 +152,9 @@ public final class KeywardFilter implements Filter {
         UpstreamCredential credential = keyward.credentials().credentialFor(route, call,
                 keyward.vendorSecrets().current(route.vendor().name(), key.secretVersion()));
         event.forwardedPath(credential.path());
+        if (reservation.holdsMoney()) {
+            writeAhead(reservation, event);
+        }
         ForwardResult result;
         try {
             result = keyward.forwarder().forward(route, call, credential, response, reservation.holdsMoney());
@@ -161,6 +164,17 @@ public final class KeywardFilter implements Filter {
         }
         event.forwarded(result);
         event.settled(keyward.spend().settle(reservation, route, call, result));
+    }
+
+    /** A money call's row reaches the disk before the vendor can act on the call, or the call does not go out. */
+    private void writeAhead(Reservation reservation, AuditEvent event) {
+        try {
+            keyward.audit().beforeForwarding(event.toRow(keyward.config().nodeId(), keyward.redactor()));
+        } catch (IOException e) {
+            event.settled(keyward.spend().afterFailure(reservation, false));
+            throw new Refusal(Code.ERROR_UNAVAILABLE, 503, "the audit trail cannot be written now; calls are refused until it can",
+                    "audit.write_ahead");
+        }
     }
 
     private Route routeByKey(VaultKey key, String rawPath, String rawQuery) {
