@@ -154,18 +154,16 @@ class GaleraClusterIT {
     void theCapIsExactWith48CallersOnThreeNodes() throws Exception {
         requireGateways();
         String key = issue(0, "cap", "10.00");
-        long conflictsBefore = conflicts();
-        List<ClusterLoad.Outcome> outcomes = ClusterLoad.start(gateways, key, 48, 8).finish();
+        Run run = underLoad("cap", key, 8, null, () -> { });
+        List<ClusterLoad.Outcome> outcomes = run.outcomes();
         Map<Integer, Integer> statuses = statuses(outcomes);
-        Ledger ledger = Ledger.settled(key);
-        report("cap", outcomes, conflicts() - conflictsBefore, ledger);
         // 27 x $0.37 = $9.99 fits a $10.00 cap; a 28th would not.
         assertAll(
                 () -> assertEquals(Map.of(), serverErrors(outcomes), "no 5xx from certification conflicts: " + statuses),
                 () -> assertEquals(27, statuses.getOrDefault(200, 0), "admitted exactly what fits: " + statuses),
                 () -> assertEquals(384 - 27, statuses.getOrDefault(429, 0), "every other call refused by the cap: " + statuses),
                 () -> assertEquals(27, vendor.received().size(), "the vendor saw exactly the admitted calls"),
-                () -> ledger.assertEqualsAudit(27));
+                () -> run.ledger().assertEqualsAudit(27));
     }
 
     @Test
@@ -173,19 +171,12 @@ class GaleraClusterIT {
     void aKillSwitchFlippedUnderLoadStopsEveryNodeAtOnce() throws Exception {
         requireGateways();
         String key = issue(0, "switch", "1000.00");
-        long conflictsBefore = conflicts();
-        ClusterLoad load = ClusterLoad.start(gateways, key, 48, 10);
-        List<ClusterLoad.Outcome> outcomes;
-        long committed;
-        try {
-            load.awaitSent(150);
+        Run run = underLoad("kill switch", key, 10, () -> {
             AdminClient.Reply off = admin(0).post("/revoke", "{\"vendor\":\"stripe\",\"reason\":\"galera under load\"}");
-            committed = System.nanoTime();
             assertEquals(200, off.status(), off.raw());
-            outcomes = load.finish();
-        } finally {
-            assertEquals(200, admin(0).post("/unfreeze", "{\"vendor\":\"stripe\",\"reason\":\"resolved\"}").status());
-        }
+        }, () -> assertEquals(200, admin(0).post("/unfreeze", "{\"vendor\":\"stripe\",\"reason\":\"resolved\"}").status()));
+        List<ClusterLoad.Outcome> outcomes = run.outcomes();
+        long committed = run.actedAt();
         Map<String, Integer> forwardedAfter = new TreeMap<>();
         Map<String, Integer> otherAfter = new TreeMap<>();
         for (ClusterLoad.Outcome o : outcomes) {
@@ -196,14 +187,12 @@ class GaleraClusterIT {
             }
         }
         long ok = outcomes.stream().filter(o -> o.status() == 200).count();
-        Ledger ledger = Ledger.settled(key);
-        report("kill switch", outcomes, conflicts() - conflictsBefore, ledger);
         assertAll(
                 () -> assertEquals(Map.of(), serverErrors(outcomes), "no 5xx: " + statuses(outcomes)),
                 () -> assertEquals(Map.of(), forwardedAfter, "no call sent after the switch committed was forwarded, on any node"),
                 () -> assertEquals(Map.of(), otherAfter, "a call after the switch is refused as revoked"),
                 () -> assertEquals(ok, vendor.received().size(), "the vendor saw exactly the calls answered 200"),
-                () -> ledger.assertEqualsAudit((int) ok));
+                () -> run.ledger().assertEqualsAudit((int) ok));
     }
 
     @Test
@@ -211,13 +200,9 @@ class GaleraClusterIT {
     void aGaleraNodeKilledMidRunFailsClosedOnlyThereAndLosesNothing() throws Exception {
         requireGateways();
         String key = issue(0, "node-loss", "1000.00");
-        long conflictsBefore = conflicts();
-        ClusterLoad load = ClusterLoad.start(gateways, key, 48, 12);
-        load.awaitSent(150);
-        cluster.kill(3);
-        long killed = System.nanoTime();
-        List<ClusterLoad.Outcome> outcomes = load.finish();
-        cluster.restart(3);
+        Run run = underLoad("node killed", key, 12, () -> cluster.kill(3), () -> cluster.restart(3));
+        List<ClusterLoad.Outcome> outcomes = run.outcomes();
+        long killed = run.actedAt();
 
         Map<String, Integer> survivorsRefused = new TreeMap<>();
         Map<String, Integer> onDeadNodeAfterKill = new TreeMap<>();
@@ -229,14 +214,47 @@ class GaleraClusterIT {
             }
         }
         long ok = outcomes.stream().filter(o -> o.status() == 200).count();
-        Ledger ledger = Ledger.settled(key);
-        report("node killed", outcomes, conflicts() - conflictsBefore, ledger);
         assertAll(
                 () -> assertEquals(Map.of(), survivorsRefused, "no call refused on the nodes whose Galera node lives"),
                 () -> assertEquals(List.of("K3 503 error_unavailable"), List.copyOf(onDeadNodeAfterKill.keySet()),
                         "the node whose Galera node died fails closed, and only with 503: " + onDeadNodeAfterKill),
                 () -> assertEquals(ok, vendor.received().size(), "the vendor saw exactly the calls answered 200"),
-                () -> ledger.assertEqualsAudit((int) ok));
+                () -> run.ledger().assertEqualsAudit((int) ok));
+    }
+
+    /** What may run mid-load or after it. */
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** One load run: each call, the conflicts Galera counted meanwhile, the key's ledger after it, and when the mid-run step ended. */
+    private record Run(List<ClusterLoad.Outcome> outcomes, long conflicts, Ledger ledger, long actedAt) {
+    }
+
+    /**
+     * 48 callers on three nodes, {@code callsEach} calls each; once 150 are sent, {@code midRun}
+     * (none when null); {@code afterLoad} always, also when the run failed, so that the next test
+     * finds the cluster whole. Prints what it measured.
+     */
+    private static Run underLoad(String name, String key, int callsEach, Step midRun, Step afterLoad) throws Exception {
+        long conflictsBefore = conflicts();
+        ClusterLoad load = ClusterLoad.start(gateways, key, 48, callsEach);
+        long actedAt = Long.MAX_VALUE;
+        List<ClusterLoad.Outcome> outcomes;
+        try {
+            if (midRun != null) {
+                load.awaitSent(150);
+                midRun.run();
+                actedAt = System.nanoTime();
+            }
+            outcomes = load.finish();
+        } finally {
+            afterLoad.run();
+        }
+        Run run = new Run(outcomes, conflicts() - conflictsBefore, Ledger.settled(key), actedAt);
+        System.out.println("GALERA-IT " + name + ": statuses " + statuses(outcomes) + ", 5xx " + serverErrors(outcomes)
+                + ", galera conflicts (cert failures + bf aborts) " + run.conflicts() + ", " + run.ledger());
+        return run;
     }
 
     /** Certification failures and brute-force aborts, summed over the running Galera nodes: the conflicts Galera saw. */
@@ -249,12 +267,6 @@ class GaleraClusterIT {
             }
         }
         return sum;
-    }
-
-    /** What the run measured, in the build log, whether or not it passed: the numbers a reader needs. */
-    private static void report(String run, List<ClusterLoad.Outcome> outcomes, long conflicts, Ledger ledger) {
-        System.out.println("GALERA-IT " + run + ": statuses " + statuses(outcomes) + ", 5xx " + serverErrors(outcomes)
-                + ", galera conflicts (cert failures + bf aborts) " + conflicts + ", " + ledger);
     }
 
     /** A key's ledger row after every node flushed its settles and audit rows, beside its allowed audit rows. */
