@@ -7,9 +7,12 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,14 +23,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Applies the numbered migrations from {@code sql/} that the database has not seen yet. Each file
  * records itself in {@code keyward_schema_history}, so a DBA who ran it by hand with the
- * {@code mariadb} client and a gateway that ran it at start agree on what is applied. A named lock
- * keeps several nodes starting together from racing.
+ * {@code mariadb} client and a gateway that ran it at start agree on what is applied. A lock row
+ * ({@link MigrationLock}) keeps several nodes starting together from racing, on one server or on
+ * the nodes of a Galera cluster.
  */
 public final class Migrator {
     private static final Logger LOG = LoggerFactory.getLogger(Migrator.class);
     private static final String BASE = "/io/keyward/store/migrations/";
     private static final Pattern FILE = Pattern.compile("V([0-9]+)__[A-Za-z0-9_]+\\.sql");
-    private static final int LOCK_SECONDS = 120;
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(120);
+    private static final Duration LOCK_LEASE = Duration.ofSeconds(120);
 
     private Migrator() {
     }
@@ -55,26 +60,30 @@ public final class Migrator {
     public static void migrate(Connection connection) throws SQLException {
         try (Connection c = connection; Statement st = c.createStatement()) {
             c.setAutoCommit(true);
-            try (ResultSet rs = st.executeQuery("SELECT GET_LOCK('keyward_migrate', " + LOCK_SECONDS + ")")) {
-                if (!rs.next() || rs.getInt(1) != 1) {
-                    throw new SQLException("could not take the migration lock within " + LOCK_SECONDS + " s");
-                }
-            }
-            try {
-                Set<Integer> applied = appliedVersions(st);
-                for (String file : migrationFiles()) {
-                    int version = version(file);
-                    if (!applied.contains(version)) {
-                        LOG.info("Applying schema migration {}", file);
-                        for (String sql : statements(resource(file))) {
-                            st.execute(sql);
-                        }
+            try (MigrationLock lock = MigrationLock.take(c, LOCK_WAIT, LOCK_LEASE)) {
+                Map<String, String> pending = pending(st);
+                TriggerCreationCheck.require(st, pending);
+                for (Map.Entry<String, String> file : pending.entrySet()) {
+                    lock.renew();
+                    LOG.info("Applying schema migration {}", file.getKey());
+                    for (String sql : statements(file.getValue())) {
+                        st.execute(sql);
                     }
                 }
-            } finally {
-                st.execute("DO RELEASE_LOCK('keyward_migrate')");
             }
         }
+    }
+
+    /** The migrations this database has not recorded, in order, with their text. */
+    private static Map<String, String> pending(Statement st) throws SQLException {
+        Set<Integer> applied = appliedVersions(st);
+        Map<String, String> pending = new LinkedHashMap<>();
+        for (String file : migrationFiles()) {
+            if (!applied.contains(version(file))) {
+                pending.put(file, resource(file));
+            }
+        }
+        return pending;
     }
 
     private static Set<Integer> appliedVersions(Statement st) throws SQLException {

@@ -58,6 +58,43 @@ class MigratorTest {
     }
 
     @Test
+    void nodesMigratingAtOnceApplyEachFileOnceAndReleaseTheLock() throws Exception {
+        try (MariaDbPoolDataSource ds = TestDatabase.freshPool()) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            List<java.util.concurrent.Future<Object>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                runs.add(pool.submit(() -> {
+                    Migrator.migrate(ds);
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<Object> run : runs) {
+                run.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+            try (Connection c = ds.getConnection()) {
+                assertEquals(Migrator.migrationFiles().size(), count(c, "SELECT COUNT(*) FROM keyward_schema_history"));
+                assertEquals(0, count(c, "SELECT COUNT(*) FROM keyward_schema_lock"), "the lock row is gone once done");
+            }
+        }
+    }
+
+    @Test
+    void aLockLeftByADeadNodeIsTakenOverOnceExpired() throws Exception {
+        try (MariaDbPoolDataSource ds = TestDatabase.freshPool()) {
+            Migrator.migrate(ds);
+            try (Connection c = ds.getConnection()) {
+                c.createStatement().execute("INSERT INTO keyward_schema_lock (id, holder, expires_at) "
+                        + "VALUES (1, 'a node that died', UTC_TIMESTAMP(6) - INTERVAL 1 SECOND)");
+            }
+            Migrator.migrate(ds);
+            try (Connection c = ds.getConnection()) {
+                assertEquals(0, count(c, "SELECT COUNT(*) FROM keyward_schema_lock"));
+            }
+        }
+    }
+
+    @Test
     void statementsSplitAtLineEndSemicolonsAndDropComments() {
         List<String> statements = Migrator.statements("-- header\nCREATE TABLE a (x INT);\n\n-- note\nINSERT INTO a VALUES (1);\n");
         assertEquals(List.of("CREATE TABLE a (x INT)", "INSERT INTO a VALUES (1)"), statements);

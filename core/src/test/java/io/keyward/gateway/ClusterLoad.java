@@ -1,0 +1,91 @@
+package io.keyward.gateway;
+
+import io.keyward.testing.TestGateway;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Callers paying $0.37 with one key through several Keyward nodes at once (caller i on node
+ * i mod n), each call's outcome recorded with the node, the time it was sent and the error code a
+ * refusal carried: what the Galera IT counts.
+ */
+final class ClusterLoad {
+    /** One call: the node's index in the list, when it was sent (nanoTime), its status, and a refusal's code. */
+    record Outcome(int node, long sentNanos, int status, String body) {
+        boolean serverError() {
+            return status >= 500;
+        }
+
+        /** Node, status and the refusal's code, as "K3 503 error_unavailable". */
+        String summary() {
+            java.util.regex.Matcher code = java.util.regex.Pattern.compile("\"code\":\"([a-z_]+)\"").matcher(body);
+            return "K" + (node + 1) + " " + status + (code.find() ? " " + code.group(1) : "");
+        }
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final AtomicInteger sent = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
+    private final ExecutorService pool;
+    private final List<Future<?>> callers = new ArrayList<>();
+
+    private ClusterLoad(int callers) {
+        this.pool = Executors.newFixedThreadPool(callers);
+    }
+
+    static ClusterLoad start(List<TestGateway> nodes, String key, int callers, int callsEach) {
+        ClusterLoad load = new ClusterLoad(callers);
+        for (int c = 0; c < callers; c++) {
+            int node = c % nodes.size();
+            load.callers.add(load.pool.submit(() -> {
+                for (int i = 0; i < callsEach; i++) {
+                    load.sent.incrementAndGet();
+                    long at = System.nanoTime();
+                    HttpResponse<String> reply = pay(nodes.get(node), key);
+                    load.outcomes.add(new Outcome(node, at, reply.statusCode(), reply.statusCode() == 200 ? "" : reply.body()));
+                }
+                return null;
+            }));
+        }
+        return load;
+    }
+
+    void awaitSent(int calls) throws InterruptedException {
+        while (sent.get() < calls) {
+            Thread.sleep(2);
+        }
+    }
+
+    List<Outcome> finish() throws Exception {
+        try {
+            for (Future<?> caller : callers) {
+                caller.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return List.copyOf(outcomes);
+    }
+
+    /** One payment through {@code node}. */
+    static HttpResponse<String> pay(TestGateway node, String key) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/stripe/v1/payment_intents"))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("amount=37&currency=usd&description=" + UUID.randomUUID())).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}
