@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.http.Fault;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,6 +31,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class VendorFaultTest {
     private static final String PI = "{\"object\":\"payment_intent\",\"amount\":100,\"currency\":\"usd\"}";
 
+    /** Resend's stand-in: a socket that answers as scripted and closes, where WireMock would finish the body. */
+    private static final CutVendor CUT_VENDOR = CutVendor.open();
+
     @RegisterExtension
     static final GatewayExtension gw = new GatewayExtension("""
             forward:
@@ -39,8 +44,13 @@ class VendorFaultTest {
               max_concurrent_per_vendor: 2
             guards:
               loop_max_repeats: 1000
-            """);
+            """, config -> config.replaceFirst("(  resend:\n    base_url: )\\S+", "$1" + CUT_VENDOR.baseUrl()));
     private final FaultCalls calls = new FaultCalls(gw.gateway());
+
+    @org.junit.jupiter.api.AfterAll
+    static void closeCutVendor() throws Exception {
+        CUT_VENDOR.close();
+    }
 
     private static void paymentIntentsAnswer(com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder answer) {
         gw.vendor().server().stubFor(post(urlPathEqualTo("/v1/payment_intents")).willReturn(answer));
@@ -138,14 +148,55 @@ class VendorFaultTest {
     }
 
     @Test
-    void aVendorBreakingOffMidBodyIsAuditedAndKeepsTheReservation() throws Exception {
+    void aChunkedAnswerBreakingOffReachesTheAgentAsABrokenConnection() throws Exception {
         paymentIntentsAnswer(aResponse().withStatus(200).withFault(Fault.MALFORMED_RESPONSE_CHUNK));
         String key = calls.issue("stripe");
         RawHttp.Response broken = calls.charge(key, 400, null);
         assertEquals(200, broken.status(), "the status was already on its way to the agent");
+        assertFalse(broken.complete(), "an SDK must not take the broken answer for a complete one: " + broken.everything());
         assertEquals("4.00", calls.spend(key).get("spent_usd").asText(), "the vendor may have acted: kept");
         CallRow row = CallAudit.byRequestId(gw.gateway(), broken.header("X-Keyward-Request-Id"));
+        assertEquals("allowed", row.policyCheckResult());
         assertEquals(200, row.upstreamStatus());
+        assertEquals(0, new java.math.BigDecimal("4.00").compareTo(row.amountUsd()));
+        assertTrue(row.reason().contains("broke off") && row.reason().contains("reservation kept"), row.reason());
+    }
+
+    @Test
+    void anAnswerShortOfItsContentLengthReachesTheAgentShortAndBroken() throws Exception {
+        String key = calls.issue("resend");
+        String whole = "{\"id\":\"49a3999c-0ce1-4ea6-ab68-afcd6dc2e794\",\"object\":\"email\"}";
+        String half = whole.substring(0, whole.length() / 2);
+        Future<?> vendor = CUT_VENDOR.answerOnce("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                + whole.length() + "\r\n\r\n" + half);
+        RawHttp.Response broken = calls.email(key, false);
+        vendor.get(10, TimeUnit.SECONDS);
+        assertEquals(200, broken.status());
+        assertEquals(String.valueOf(whole.length()), broken.header("Content-Length"), "the vendor's length, unchanged");
+        assertFalse(broken.complete(), "fewer bytes than Content-Length, then the end: " + broken.everything());
+        assertTrue(whole.startsWith(broken.bodyText()), broken.bodyText());
+        CallRow row = CallAudit.byRequestId(gw.gateway(), broken.header("X-Keyward-Request-Id"));
+        assertEquals(200, row.upstreamStatus());
+        assertTrue(row.reason().contains("broke off") && row.reason().contains("reservation kept"), row.reason());
+        assertTrue(row.amountUsd().signum() > 0 && row.amountUsd().compareTo(row.estimatedUsd()) == 0,
+                "the estimate stays counted: " + row.amountUsd());
+        assertEquals(0, row.amountUsd().compareTo(new java.math.BigDecimal(calls.spend(key).get("spent_usd").asText())));
+    }
+
+    @Test
+    void aLongAnswerBreakingOffAfterTheAgentHasPartOfItEndsWithoutItsLastChunk() throws Exception {
+        String key = calls.issue("resend");
+        // More than the container's response buffer: headers and the first bytes are out before the cut.
+        String part = "{\"id\":\"e1\",\"padding\":\"" + "x".repeat(100_000);
+        Future<?> vendor = CUT_VENDOR.answerOnce("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(part.length()) + "\r\n" + part + "\r\n");
+        RawHttp.Response broken = calls.email(key, true);
+        vendor.get(10, TimeUnit.SECONDS);
+        assertEquals(200, broken.status());
+        assertEquals("chunked", broken.header("Transfer-Encoding"), "a committed answer of unknown length: " + broken.headers().size());
+        assertFalse(broken.complete(), "no last chunk");
+        assertTrue(broken.body().length > 0 && part.startsWith(broken.bodyText()), "part of the body arrived first");
+        CallRow row = CallAudit.byRequestId(gw.gateway(), broken.header("X-Keyward-Request-Id"));
         assertTrue(row.reason().contains("broke off") && row.reason().contains("reservation kept"), row.reason());
     }
 
