@@ -62,7 +62,8 @@ public final class RawHttp {
         }
     }
 
-    private static Response read(InputStream in) throws IOException {
+    /** Reads one response from a connection the caller wrote its request to itself. */
+    public static Response read(InputStream in) throws IOException {
         String statusLine = line(in);
         String[] parts = statusLine.split(" ", 3);
         int status = Integer.parseInt(parts[1]);
