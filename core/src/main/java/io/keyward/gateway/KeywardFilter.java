@@ -135,8 +135,9 @@ public final class KeywardFilter implements Filter {
      * Ends an answer whose vendor broke off mid-body so that the agent sees a broken connection, not
      * a complete one: left alone, the container would finish it as whole (a 200 with an empty or a
      * cut body looks like a complete answer to an SDK). The status and headers are committed first;
-     * an exception thrown after the commit makes the container (Jetty, Tomcat) close the connection
-     * without the last chunk or short of the Content-Length, the one way Servlet has to abort.
+     * an exception thrown after the commit makes the container close the connection without the
+     * last chunk or short of the Content-Length, the one way Servlet has to abort (Jetty, as
+     * VendorFaultTest shows; Tomcat's ErrorReportValve closes a committed response on an exception too).
      */
     private static void abort(HttpServletResponse response, String requestId) throws IOException {
         response.flushBuffer();
