@@ -136,8 +136,8 @@ public final class KeywardFilter implements Filter {
      * a complete one: left alone, the container would finish it as whole (a 200 with an empty or a
      * cut body looks like a complete answer to an SDK). The status and headers are committed first;
      * an exception thrown after the commit makes the container close the connection without the
-     * last chunk or short of the Content-Length, the one way Servlet has to abort (Jetty, as
-     * VendorFaultTest shows; Tomcat's ErrorReportValve closes a committed response on an exception too).
+     * last chunk or short of the Content-Length, the one way Servlet has to abort (Jetty and Tomcat
+     * both do: VendorFaultTest and the distribution tests).
      */
     private static void abort(HttpServletResponse response, String requestId) throws IOException {
         response.flushBuffer();
