@@ -248,15 +248,50 @@ public final class Forwarder implements AutoCloseable {
         if (entity == null) {
             return true;
         }
-        OutputStream redacted = redactor.redacting(agent.getOutputStream());
+        CountingStream toAgent = new CountingStream(agent.getOutputStream());
+        OutputStream redacted = redactor.redacting(toAgent);
         OutputStream out = copy == null ? redacted : copy.tee(redacted);
         try (InputStream in = decode ? decoded(entity.getContent(), encoding) : entity.getContent()) {
             in.transferTo(out);
         } catch (IOException e) {
+            announceMoreThanSent(agent, toAgent.count);
             return false;
         }
         out.flush();
         return true;
+    }
+
+    /**
+     * Before a broken-off answer is aborted: when its headers are still unsent and name no length,
+     * declares one byte more than was written. Otherwise the container may frame the body by the
+     * end of the connection (an agent that sent {@code Connection: close}), and an abort would then
+     * look like a complete answer; short of a declared length, it cannot.
+     */
+    private static void announceMoreThanSent(HttpServletResponse agent, long written) {
+        if (!agent.isCommitted() && !agent.containsHeader("Content-Length")) {
+            agent.setContentLengthLong(written + 1);
+        }
+    }
+
+    /** Counts the bytes handed to the agent's response. */
+    private static final class CountingStream extends java.io.FilterOutputStream {
+        private long count;
+
+        CountingStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
     }
 
     /**

@@ -97,8 +97,9 @@ public final class KeywardFilter implements Filter {
         AuditEvent event = new AuditEvent(RequestIds.next(), request.getMethod(), route.map(Route::vendorPath).orElse(rawPath));
         route.ifPresent(r -> event.vendor(r.vendor().name()));
         response.setHeader(ErrorReply.REQUEST_ID_HEADER, event.requestId());
+        boolean brokeOff = false;
         try {
-            proxy(route.orElse(null), rawPath, authorization, request, response, event);
+            brokeOff = !proxy(route.orElse(null), rawPath, authorization, request, response, event);
         } catch (Refusal refusal) {
             event.refused(refusal);
             if (Authenticator.OVER_LIMIT_RULE.equals(refusal.rule())) {
@@ -125,10 +126,36 @@ public final class KeywardFilter implements Filter {
             }
             keyward.filterOverhead().record((System.nanoTime() - start) / 1_000 - event.upstreamMicros());
         }
+        if (brokeOff) {
+            abort(response, event.requestId());
+        }
     }
 
-    /** @param prefixed the route its vendor prefix chose, or null to route by the key's vendor */
-    private void proxy(Route prefixed, String rawPath, List<String> authorization, HttpServletRequest request,
+    /**
+     * Ends an answer whose vendor broke off mid-body so that the agent sees a broken connection, not
+     * a complete one: left alone, the container would finish it as whole (a 200 with an empty or a
+     * cut body looks like a complete answer to an SDK). The status and headers are committed first;
+     * an exception thrown after the commit makes the container close the connection without the
+     * last chunk or short of the Content-Length, the one way Servlet has to abort (Jetty and Tomcat
+     * both do: VendorFaultTest and the distribution tests).
+     */
+    private static void abort(HttpServletResponse response, String requestId) throws IOException {
+        response.flushBuffer();
+        throw new VendorBrokeOff(requestId);
+    }
+
+    /** Thrown past the container on purpose; its message names the call only. */
+    static final class VendorBrokeOff extends IOException {
+        VendorBrokeOff(String requestId) {
+            super("the vendor's answer to call " + requestId + " broke off; the agent's connection is aborted");
+        }
+    }
+
+    /**
+     * @param prefixed the route its vendor prefix chose, or null to route by the key's vendor
+     * @return false when the vendor's answer broke off after its status reached the agent
+     */
+    private boolean proxy(Route prefixed, String rawPath, List<String> authorization, HttpServletRequest request,
                        HttpServletResponse response, AuditEvent event) throws IOException {
         if (!keyward.audit().accepting()) {
             throw new Refusal(Code.ERROR_UNAVAILABLE, 503, "the audit trail cannot be written now; calls are refused until it can",
@@ -164,6 +191,7 @@ public final class KeywardFilter implements Filter {
         }
         event.forwarded(result);
         event.settled(keyward.spend().settle(reservation, route, call, result));
+        return result.complete();
     }
 
     /** A money call's row reaches the disk before the vendor can act on the call, or the call does not go out. */

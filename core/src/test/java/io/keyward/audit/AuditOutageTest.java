@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.keyward.testing.AdminClient;
+import io.keyward.testing.ErrorShape;
 import io.keyward.testing.FakeVendor;
 import io.keyward.testing.RawHttp;
 import io.keyward.testing.TcpRelay;
@@ -34,11 +35,16 @@ class AuditOutageTest {
                 + "guards:\n  rate_per_second: 100000\n  rate_per_minute: 1000000\n");
     }
 
-    private static String call(TestGateway node, String key, int i) throws Exception {
+    /** One read; returns its request id, with what the agent got: {@code allowed} or {@code error_unavailable}. */
+    private static String[] call(TestGateway node, String key, int i) throws Exception {
         RawHttp.Response r = RawHttp.send(node.port(), ("GET /stripe/v1/customers/cus_" + i + " HTTP/1.1\r\nHost: x\r\n"
                 + "Connection: close\r\nAuthorization: Bearer " + key + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        assertTrue(r.status() == 200 || r.status() == 503, "allowed, or refused while the database is away: " + r.status());
-        return r.header("X-Keyward-Request-Id");
+        if (r.status() == 200) {
+            assertEquals("{}", r.bodyText(), "the vendor's answer");
+            return new String[] {r.header("X-Keyward-Request-Id"), "allowed"};
+        }
+        ErrorShape.assertKeywardError(r, 503, "error_unavailable");
+        return new String[] {r.header("X-Keyward-Request-Id"), "error_unavailable"};
     }
 
     @Test
@@ -49,18 +55,25 @@ class AuditOutageTest {
             vendor.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(com.github.tomakehurst.wiremock.client.WireMock.anyUrl())
                     .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withBody("{}")));
             String key = new AdminClient(node.baseUrl(), TestSecrets.ADMIN_TOKEN).issue("stripe", "outage", null).get("key").asText();
-            List<String> ids = new ArrayList<>();
-            for (int i = 0; i < 120; i++) {
-                if (i == 50) {
-                    relay.cut();
-                    // Cached keys serve reads until the revoke poll has failed for 2 x 100 ms + 250 ms;
-                    // past that every call needs the database, and is refused.
-                    Thread.sleep(600);
-                }
-                if (i == 65) {
-                    relay.restore();
-                }
-                ids.add(call(node, key, i));
+            List<String[]> ids = new ArrayList<>();
+            int i = 0;
+            while (i < 50) {
+                ids.add(call(node, key, i++));
+            }
+            relay.cut();
+            // Cached keys serve reads until the revoke poll has failed for 2 x 100 ms + 250 ms; past
+            // that every call needs the database, and is refused. Traffic goes on meanwhile.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            do {
+                ids.add(call(node, key, i++));
+                Thread.sleep(20);
+            } while (ids.get(ids.size() - 1)[1].equals("allowed") && System.nanoTime() < deadline);
+            for (int refused = 0; refused < 10; refused++) {
+                ids.add(call(node, key, i++));
+            }
+            relay.restore();
+            for (int after = 0; after < 60; after++) {
+                ids.add(call(node, key, i++));
             }
             assertTrue(node.keyward().audit().flush(Duration.ofSeconds(60)), "the spool drains once the database is back");
             assertTrue(Files.notExists(spool.resolve("calls.spool")), "and is emptied");
@@ -71,7 +84,7 @@ class AuditOutageTest {
     @Test
     void rowsSpooledWhenAGatewayStoppedAreReplayedOnceByTheNextStart(@TempDir Path spool) throws Exception {
         String db = TestDatabase.fresh();
-        List<String> ids = new ArrayList<>();
+        List<String[]> ids = new ArrayList<>();
         try (FakeVendor vendor = new FakeVendor(); TcpRelay relay = TcpRelay.inFrontOf(db)) {
             String key;
             try (TestGateway first = gateway(relay.relayed(db), vendor, spool)) {
@@ -96,12 +109,16 @@ class AuditOutageTest {
         assertEveryCallOnceInOrder(db, ids);
     }
 
-    private static void assertEveryCallOnceInOrder(String db, List<String> ids) throws Exception {
+    /** @param ids each call's request id and the result the agent was given, which its one row must record */
+    private static void assertEveryCallOnceInOrder(String db, List<String[]> ids) throws Exception {
         try (Connection c = DriverManager.getConnection(db)) {
-            for (String id : ids) {
-                try (ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM calls WHERE request_id = '" + id + "'")) {
+            for (String[] id : ids) {
+                try (ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*), MAX(policy_check_result), MAX(upstream_status)"
+                        + " FROM calls WHERE request_id = '" + id[0] + "'")) {
                     rs.next();
-                    assertEquals(1, rs.getInt(1), "request " + id + " has exactly one row");
+                    assertEquals(1, rs.getInt(1), "request " + id[0] + " has exactly one row");
+                    assertEquals(id[1], rs.getString(2), "the row records what the agent got");
+                    assertEquals(id[1].equals("allowed") ? Integer.valueOf(200) : null, rs.getObject(3) == null ? null : rs.getInt(3));
                 }
             }
             try (ResultSet rs = c.createStatement().executeQuery("SELECT ts, policy_check_result FROM calls ORDER BY id")) {

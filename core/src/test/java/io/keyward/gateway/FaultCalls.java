@@ -12,6 +12,7 @@ import java.time.Duration;
 final class FaultCalls {
     static final String POLICY = "{\"allow\":[{\"operation\":\"payment_intents.create\"},{\"operation\":\"customers.retrieve\"},"
             + "{\"operation\":\"messages.create\"}]}";
+    private static final String RESEND_POLICY = "{\"allow\":[{\"operation\":\"emails.send\"}]}";
 
     private final TestGateway gw;
     private final AdminClient admin;
@@ -22,7 +23,8 @@ final class FaultCalls {
     }
 
     String issue(String vendor) throws Exception {
-        return admin.issue(vendor, "fault-agent", "\"daily_usd_cap\":\"500.00\",\"policy\":" + POLICY).get("key").asText();
+        return admin.issue(vendor, "fault-agent", "\"daily_usd_cap\":\"500.00\",\"policy\":"
+                + ("resend".equals(vendor) ? RESEND_POLICY : POLICY)).get("key").asText();
     }
 
     /** A money-moving Stripe call of {@code cents} US cents. */
@@ -46,6 +48,19 @@ final class FaultCalls {
                 + "Connection: close\r\nAuthorization: Bearer " + twilioKey + "\r\n"
                 + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + body.length() + "\r\n\r\n" + body)
                 .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A Resend email to one recipient: a priced call.
+     *
+     * @param keepAlive whether to leave the connection open (an SDK's pool), which lets the
+     *     container frame a body of unknown length in chunks instead of by closing the connection
+     */
+    RawHttp.Response email(String resendKey, boolean keepAlive) throws Exception {
+        String body = "{\"from\":\"billing@example.com\",\"to\":[\"ann@example.com\"],\"subject\":\"s\",\"html\":\"h\"}";
+        return RawHttp.send(gw.port(), ("POST /resend/emails HTTP/1.1\r\nHost: x\r\n" + (keepAlive ? "" : "Connection: close\r\n")
+                + "Authorization: Bearer " + resendKey + "\r\nContent-Type: application/json\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8));
     }
 
     /** The key's ledger for today, once pending settles are written. */

@@ -54,6 +54,20 @@ class KillSwitchTest {
                 + "Authorization: Bearer " + key + "\r\n\r\n").getBytes(StandardCharsets.UTF_8)).status();
     }
 
+    /**
+     * Repeats a call until it answers {@code wanted} or 5 s have passed (the revoke poll is 100 ms;
+     * the deadline only bounds a failing test), and returns the last status.
+     */
+    private static int awaitStatus(java.util.concurrent.Callable<Integer> call, int wanted) throws Exception {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        int status = call.call();
+        while (status != wanted && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            status = call.call();
+        }
+        return status;
+    }
+
     private static JsonNode act(String path, String body) throws Exception {
         AdminClient.Reply reply = nodes.admin().post(path, body);
         assertEquals(200, reply.status(), reply.raw());
@@ -74,8 +88,7 @@ class KillSwitchTest {
 
         assertEquals(1, act("/revoke", "{\"key_id\":\"" + byKey.substring(3, 19) + "\",\"reason\":\"r1\"}").get("revoked").asInt());
         assertEquals(401, pay(nodes.nodeB(), byKey), "a money-moving call at once (its reservation checks)");
-        nodes.awaitRevokePoll();
-        assertEquals(401, read(nodes.nodeB(), byKey), "reads too, from the next revoke poll");
+        assertEquals(401, awaitStatus(() -> read(nodes.nodeB(), byKey), 401), "reads too, from the next revoke poll");
 
         assertEquals(2, act("/revoke", "{\"agent_name\":\"" + agent + "\",\"reason\":\"r2\"}").get("revoked").asInt());
         assertEquals(401, pay(nodes.nodeB(), byAgent1));
@@ -108,8 +121,7 @@ class KillSwitchTest {
         assertEquals(200, email.status(), "another vendor is untouched: " + email.bodyText());
 
         assertEquals(1, act("/unfreeze", "{\"vendor\":\"stripe\",\"reason\":\"resolved\"}").get("unfrozen").asInt());
-        nodes.awaitRevokePoll();
-        assertEquals(200, pay(nodes.nodeB(), after), "the key issued during the freeze works once it is lifted");
+        assertEquals(200, awaitStatus(() -> pay(nodes.nodeB(), after), 200), "the key issued during the freeze works once it is lifted");
         assertEquals(401, pay(nodes.nodeB(), before), "a key revoked by the switch stays revoked");
         assertTrue(adminEvents("unfreeze") >= 1);
     }
@@ -129,46 +141,75 @@ class KillSwitchTest {
                 + "Authorization: Bearer " + fresh + "\r\n\r\n").getBytes(StandardCharsets.UTF_8)).status());
     }
 
+    /**
+     * Four threads pay as agent A and four as agent B, across both nodes, before and after A is
+     * revoked on node A. Every call A starts once the revoke has answered is refused 401
+     * {@code denied_revoked} (money-moving calls check revocation in their reservation) while B's
+     * load goes on, and every one of B's calls passes, before, during and after.
+     */
     @Test
     void revokingOneAgentUnderLoadNeverTouchesAnother() throws Exception {
         String a = issue("stripe", "load-a", null);
         String b = issue("stripe", "load-b", null);
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+        int threads = 8;
+        int callsAfterRevoke = 10;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch loaded = new java.util.concurrent.CountDownLatch(threads);
         AtomicBoolean revoked = new AtomicBoolean();
         List<Future<int[]>> results = new ArrayList<>();
-        for (int t = 0; t < 8; t++) {
+        for (int t = 0; t < threads; t++) {
             boolean agentB = t % 2 == 1;
             TestGateway node = t % 4 < 2 ? nodes.nodeA() : nodes.nodeB();
             results.add(pool.submit(() -> {
-                int ok = 0;
-                int refused = 0;
-                for (int i = 0; i < 30; i++) {
+                int passedAfter = 0;
+                int refusedAfter = 0;
+                for (int calls = 0, after = 0; after < callsAfterRevoke; calls++) {
+                    boolean startedAfterRevoke = revoked.get();
                     RawHttp.Response reply = payment(node, agentB ? b : a);
-                    int status = reply.status();
-                    if (status == 200) {
-                        ok++;
-                    } else if (agentB || !revoked.get()) {
-                        throw new AssertionError((agentB ? "agent B" : "agent A before its revoke") + " got " + status + ": " + reply.bodyText());
-                    } else {
-                        refused++;
+                    if (agentB && reply.status() != 200) {
+                        throw new AssertionError("agent B got " + reply.status() + ": " + reply.bodyText());
+                    }
+                    if (!agentB && reply.status() != 200 && !(reply.status() == 401 && revokedReply(reply))) {
+                        throw new AssertionError("agent A got " + reply.status() + ": " + reply.bodyText());
+                    }
+                    if (startedAfterRevoke) {
+                        after++;
+                        if (reply.status() == 200) {
+                            passedAfter++;
+                        } else {
+                            refusedAfter++;
+                        }
+                    }
+                    if (calls == 2) {
+                        loaded.countDown();
                     }
                 }
-                return new int[] {agentB ? 1 : 0, ok, refused};
+                return new int[] {agentB ? 1 : 0, passedAfter, refusedAfter};
             }));
         }
-        Thread.sleep(300);
-        revoked.set(true);
+        assertTrue(loaded.await(60, TimeUnit.SECONDS), "every thread is paying before the revoke");
         act("/revoke", "{\"agent_name\":\"load-a\",\"reason\":\"isolate A\"}");
-        int bOk = 0;
+        revoked.set(true);
+        int bPassed = 0;
+        int aPassed = 0;
+        int aRefused = 0;
         for (Future<int[]> f : results) {
             int[] r = f.get(60, TimeUnit.SECONDS);
             if (r[0] == 1) {
-                bOk += r[1];
+                bPassed += r[1];
+            } else {
+                aPassed += r[1];
+                aRefused += r[2];
             }
         }
         pool.shutdown();
-        assertEquals(4 * 30, bOk, "every one of agent B's calls went through");
-        assertEquals(401, pay(nodes.nodeB(), a));
+        assertEquals(0, aPassed, "no payment of agent A started after its revoke answered went through");
+        assertEquals(4 * callsAfterRevoke, aRefused, "each was refused 401 denied_revoked while the load ran");
+        assertEquals(4 * callsAfterRevoke, bPassed, "and every one of agent B's calls meanwhile went through");
+    }
+
+    private static boolean revokedReply(RawHttp.Response reply) {
+        return reply.bodyText().contains("\"code\":\"denied_revoked\"");
     }
 
     @Test

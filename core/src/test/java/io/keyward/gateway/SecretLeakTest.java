@@ -3,6 +3,7 @@ package io.keyward.gateway;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,19 +15,30 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.keyward.config.ConfigException;
 import io.keyward.config.ConfigLoader;
+import io.keyward.testing.AdminClient;
+import io.keyward.testing.FakeVendor;
 import io.keyward.testing.GatewayExtension;
 import io.keyward.testing.RawHttp;
+import io.keyward.testing.TcpRelay;
+import io.keyward.testing.TestDatabase;
 import io.keyward.testing.TestGateway;
 import io.keyward.testing.TestSecrets;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -184,6 +196,137 @@ class SecretLeakTest {
         assertTrue(audit.contains("kw_" + key.substring(3, 19) + "_[redacted]"), "the audit trail keeps the key's id");
     }
 
+    /**
+     * The paths the first test does not take, on a gateway of their own: a vendor that times out,
+     * resets, or echoes the secrets and then breaks off mid-body; money spent from escrow leases; a
+     * secret rotated through the admin API and then echoed; and the audit spool files written to
+     * disk while MariaDB is away. No answer holds a run of any secret (the rotated one included);
+     * no log line and no spool file holds a piece of one, or any part of a vault key's secret.
+     */
+    @Test
+    void faultsLeasesRotationAndTheSpoolOnDiskLeakNothing(@TempDir Path spool) throws Exception {
+        String rotated = "sk_test_ROTATEDq7Wn3Zx9Lp2Vb6Hm4Kd";
+        List<String> secrets = new ArrayList<>(TestSecrets.vendorSecrets());
+        secrets.add(rotated);
+        // The secrets Keyward holds; the rotated one is echoed only once Keyward has it.
+        String echo = "{\"debug\":\"" + String.join(" / ", TestSecrets.vendorSecrets()) + "\"}";
+        String db = TestDatabase.fresh();
+        try (FakeVendor vendor = new FakeVendor(); CutVendor cut = CutVendor.open(); TcpRelay relay = TcpRelay.inFrontOf(db);
+             TestGateway node = TestGateway.start(relay.relayed(db), vendor.baseUrl(), "", """
+                     audit:
+                       spool_dir: %s
+                     spend:
+                       lease_usd: "2.00"
+                     forward:
+                       response_timeouts:
+                         stripe: {customers.retrieve: 1s}
+                     secrets:
+                       master_key_id: k1
+                       master_keys:
+                         k1: "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
+                     """.formatted(spool),
+                     config -> config.replaceFirst("(  resend:\n    base_url: )\\S+", "$1" + cut.baseUrl()))) {
+            AdminClient admin = new AdminClient(node.baseUrl(), TestSecrets.ADMIN_TOKEN);
+            String stripe = "Bearer " + admin.issue("stripe", "leaky2", "\"daily_usd_cap\":\"20.00\",\"policy\":{\"allow\":["
+                    + "{\"operation\":\"payment_intents.create\"},{\"operation\":\"customers.retrieve\"},{\"operation\":\"customers.create\"}]}")
+                    .get("key").asText();
+            String resendKey = admin.issue("resend", "leaky2", "\"daily_usd_cap\":\"5.00\",\"policy\":{\"allow\":[{\"operation\":\"emails.send\"}]}")
+                    .get("key").asText();
+            vendor.server().stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                    .withHeader("X-Echo", echo).withBody(echo)));
+            vendor.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathMatching("/v1/customers/.*"))
+                    .willReturn(aResponse().withStatus(200).withBody(echo).withFixedDelay(2_000)));
+            vendor.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathMatching("/v1/customers"))
+                    .willReturn(aResponse().withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER)));
+            List<RawHttp.Response> replies = new ArrayList<>();
+
+            // Faults: a timeout (504), a reset (502), an echo broken off mid-body.
+            replies.add(RawHttp.send(node.port(), get(stripe, "/stripe/v1/customers/cus_" + TestSecrets.STRIPE.substring(8)).getBytes(StandardCharsets.UTF_8)));
+            replies.add(RawHttp.send(node.port(), post(stripe, "/stripe/v1/customers", "application/x-www-form-urlencoded", "email=a%40b.co")
+                    .getBytes(StandardCharsets.UTF_8)));
+            String resendEcho = echo.repeat(20);
+            Future<?> cutAnswer = cut.answerOnce("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Echo: " + echo
+                    + "\r\nContent-Length: " + (resendEcho.length() * 2) + "\r\n\r\n" + resendEcho);
+            replies.add(RawHttp.send(node.port(), post("Bearer " + resendKey, "/resend/emails", "application/json",
+                    "{\"from\":\"a@example.com\",\"to\":[\"b@example.com\"],\"subject\":\"s\"}").getBytes(StandardCharsets.UTF_8)));
+            cutAnswer.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(List.of(504, 502, 200), replies.stream().map(RawHttp.Response::status).toList());
+            assertFalse(replies.get(2).complete(), "the broken-off echo");
+            assertTrue(replies.get(2).bodyText().contains("********"), "what arrived of it was masked, not cut out");
+
+            // Money from escrow leases, the vendor echoing every secret.
+            for (int i = 0; i < 3; i++) {
+                RawHttp.Response paid = RawHttp.send(node.port(), post(stripe, "/stripe/v1/payment_intents",
+                        "application/x-www-form-urlencoded", "amount=50&currency=usd&description=l" + i).getBytes(StandardCharsets.UTF_8));
+                assertEquals(200, paid.status(), paid.bodyText());
+                replies.add(paid);
+            }
+
+            // A rotated secret, used upstream and echoed back.
+            var rotation = HttpClient.newHttpClient().send(HttpRequest.newBuilder(java.net.URI.create(node.baseUrl() + "/admin/vendors/stripe/secret"))
+                    .header("Authorization", "Bearer " + TestSecrets.ADMIN_TOKEN).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"secret\":\"" + rotated + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, rotation.statusCode(), rotation.body());
+            assertNoSecret("the rotation's answer", rotation.body(), secrets);
+            String echoAll = "{\"debug\":\"" + String.join(" / ", secrets) + "\"}";
+            vendor.server().stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                    .withHeader("X-Echo", echoAll).withBody(echoAll)));
+            RawHttp.Response afterRotation = RawHttp.send(node.port(), post(stripe, "/stripe/v1/payment_intents",
+                    "application/x-www-form-urlencoded", "amount=50&currency=usd&description=r").getBytes(StandardCharsets.UTF_8));
+            assertEquals(200, afterRotation.status());
+            assertTrue(afterRotation.bodyText().contains("********"), "the rotated secret's echo is masked");
+            var received = vendor.received();
+            assertEquals("Bearer " + rotated, received.get(received.size() - 1).getHeader("Authorization"), "the rotated secret went upstream");
+            replies.add(afterRotation);
+            node.flushAudit();
+
+            // The database goes away: rows, some of calls carrying a secret, are spooled to disk.
+            relay.cut();
+            replies.add(RawHttp.send(node.port(), get("Bearer " + rotated, "/stripe/v1/customers/cus_1").getBytes(StandardCharsets.UTF_8)));
+            replies.add(RawHttp.send(node.port(), post(stripe, "/stripe/v1/payment_intents", "application/x-www-form-urlencoded",
+                    "amount=50&currency=usd&description=" + TestSecrets.RESEND).getBytes(StandardCharsets.UTF_8)));
+            replies.add(RawHttp.send(node.port(), get(stripe, "/stripe/v1/customers/" + stripe.substring(7)).getBytes(StandardCharsets.UTF_8)));
+            String spooled = awaitSpool(spool);
+            assertTrue(spooled.contains("leaky2"), "the spool holds the calls' rows");
+            assertNoSecret("a spool file", spooled, secrets);
+            for (String vaultKey : List.of(stripe.substring(7), resendKey)) {
+                assertFalse(spooled.contains(vaultKey.substring(20)), "a spool file holds a vault key");
+            }
+            relay.restore();
+            node.flushAudit();
+
+            for (RawHttp.Response reply : replies) {
+                assertNoSecretRun("an answer", reply.everything(), secrets);
+            }
+            for (String line : logLines()) {
+                assertNoSecret("a log line", line, secrets);
+                assertFalse(line.contains(stripe.substring(27)) || line.contains(resendKey.substring(20)), "a log line holds a vault key: " + line);
+            }
+            String audit = admin.get("/calls?limit=500").raw();
+            assertNoSecret("the audit trail", audit, secrets);
+            assertTrue(audit.contains("broke off"), "the broken-off call is on record");
+        }
+    }
+
+    /** The spool folder's files, once one holds rows (they are forced to disk as they are spooled). */
+    private static String awaitSpool(Path spool) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        StringBuilder all = new StringBuilder();
+        while (System.nanoTime() < deadline) {
+            all.setLength(0);
+            try (var files = Files.walk(spool)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    all.append(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1)).append('\n');
+                }
+            }
+            if (all.toString().contains("leaky2")) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        return all.toString();
+    }
+
     @Test
     void aBadConfigNamesTheKeyButNeverTheSecret() {
         String yaml = TestGateway.yaml("http://127.0.0.1:1").replace("    secret: " + TestSecrets.RESEND,
@@ -222,7 +365,11 @@ class SecretLeakTest {
 
     /** Neither a whole secret nor any run of a tile (24 characters) of one. */
     private static void assertNoSecretRun(String where, String text) {
-        for (String secret : TestSecrets.vendorSecrets()) {
+        assertNoSecretRun(where, text, TestSecrets.vendorSecrets());
+    }
+
+    private static void assertNoSecretRun(String where, String text, List<String> secrets) {
+        for (String secret : secrets) {
             for (int i = 0; i + 24 <= secret.length(); i++) {
                 String run = secret.substring(i, i + 24);
                 assertFalse(text.contains(run), where + " holds a run of a secret (" + run.substring(0, 2) + "...): " + shorten(text, run));
@@ -232,7 +379,11 @@ class SecretLeakTest {
 
     /** Neither a whole secret nor any 8-character piece of one. */
     private static void assertNoSecret(String where, String text) {
-        for (String secret : TestSecrets.vendorSecrets()) {
+        assertNoSecret(where, text, TestSecrets.vendorSecrets());
+    }
+
+    private static void assertNoSecret(String where, String text, List<String> secrets) {
+        for (String secret : secrets) {
             for (int i = 0; i + 8 <= secret.length(); i++) {
                 String piece = secret.substring(i, i + 8);
                 assertFalse(text.contains(piece), where + " holds a piece of a secret (" + piece.substring(0, 2) + "...): " + shorten(text, piece));

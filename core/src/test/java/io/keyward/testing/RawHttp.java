@@ -19,8 +19,13 @@ public final class RawHttp {
     private RawHttp() {
     }
 
-    /** A parsed response. Header names keep their case; lookups ignore it. */
-    public record Response(int status, List<String[]> headers, byte[] body) {
+    /**
+     * A parsed response. Header names keep their case; lookups ignore it.
+     *
+     * @param complete false when the connection ended (or was reset) before the body its headers
+     *     announced: fewer bytes than {@code Content-Length}, or chunks without their last one
+     */
+    public record Response(int status, List<String[]> headers, byte[] body, boolean complete) {
         public String header(String name) {
             for (String[] h : headers) {
                 if (h[0].equalsIgnoreCase(name)) {
@@ -57,7 +62,8 @@ public final class RawHttp {
         }
     }
 
-    private static Response read(InputStream in) throws IOException {
+    /** Reads one response from a connection the caller wrote its request to itself. */
+    public static Response read(InputStream in) throws IOException {
         String statusLine = line(in);
         String[] parts = statusLine.split(" ", 3);
         int status = Integer.parseInt(parts[1]);
@@ -66,33 +72,49 @@ public final class RawHttp {
             int colon = line.indexOf(':');
             headers.add(new String[] {line.substring(0, colon).strip(), line.substring(colon + 1).strip()});
         }
-        Response head = new Response(status, headers, new byte[0]);
+        Response head = new Response(status, headers, new byte[0], false);
         String length = head.header("Content-Length");
         String encoding = head.header("Transfer-Encoding");
-        byte[] body;
-        if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
-            body = chunked(in);
-        } else if (length != null) {
-            body = in.readNBytes(Integer.parseInt(length));
-        } else {
-            body = in.readAllBytes();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        boolean complete;
+        try {
+            if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+                complete = chunked(in, body);
+            } else if (length != null) {
+                int declared = Integer.parseInt(length);
+                body.write(in.readNBytes(declared));
+                complete = body.size() == declared;
+            } else {
+                // Delimited by the end of the connection: nothing tells a cut from the end.
+                body.write(in.readAllBytes());
+                complete = true;
+            }
+        } catch (java.net.SocketException e) {
+            // A reset while the body arrives: what came is kept, and the answer is incomplete.
+            complete = false;
         }
-        return new Response(status, headers, body);
+        return new Response(status, headers, body.toByteArray(), complete);
     }
 
-    private static byte[] chunked(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
+    /** @return false when the connection ended before the last chunk */
+    private static boolean chunked(InputStream in, ByteArrayOutputStream out) throws IOException {
         while (true) {
             String sizeLine = line(in);
+            if (sizeLine.isEmpty()) {
+                return false;
+            }
             int size = Integer.parseInt(sizeLine.split(";")[0].strip(), 16);
             if (size == 0) {
                 while (!line(in).isEmpty()) {
                     // trailers
                 }
-                return out.toByteArray();
+                return true;
             }
-            out.write(in.readNBytes(size));
-            line(in);
+            byte[] chunk = in.readNBytes(size);
+            out.write(chunk);
+            if (chunk.length < size || !line(in).isEmpty()) {
+                return false;
+            }
         }
     }
 

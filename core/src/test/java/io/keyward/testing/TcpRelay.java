@@ -21,6 +21,8 @@ public final class TcpRelay implements AutoCloseable {
     private volatile boolean up = true;
     private volatile long delayMillis;
     private final java.util.concurrent.atomic.AtomicLong bytesToTarget = new java.util.concurrent.atomic.AtomicLong();
+    /** The SQL text of every query sent through, in order (MariaDB's text protocol, which the driver uses by default). */
+    private final java.util.List<String> queries = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     public TcpRelay(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
@@ -74,8 +76,8 @@ public final class TcpRelay implements AutoCloseable {
                 Socket target = new Socket(targetHost, targetPort);
                 open.add(client);
                 open.add(target);
-                pump(client, target, bytesToTarget);
-                pump(target, client, new java.util.concurrent.atomic.AtomicLong());
+                pump(client, target, bytesToTarget, new QueryReader(queries));
+                pump(target, client, new java.util.concurrent.atomic.AtomicLong(), null);
             } catch (IOException e) {
                 // closed, or the target refused: the client sees its connection end
             }
@@ -87,13 +89,29 @@ public final class TcpRelay implements AutoCloseable {
         return bytesToTarget.get();
     }
 
-    private void pump(Socket from, Socket to, java.util.concurrent.atomic.AtomicLong counter) {
+    /** How many queries were sent so far: a mark for {@link #queriesSince}. */
+    public int queryCount() {
+        return queries.size();
+    }
+
+    /** The SQL of the queries sent after {@code mark}. */
+    public java.util.List<String> queriesSince(int mark) {
+        synchronized (queries) {
+            return java.util.List.copyOf(queries.subList(mark, queries.size()));
+        }
+    }
+
+    private void pump(Socket from, Socket to, java.util.concurrent.atomic.AtomicLong counter, QueryReader reader) {
         Thread t = new Thread(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 byte[] buffer = new byte[16 * 1024];
                 for (int n; (n = in.read(buffer)) >= 0; ) {
                     if (delayMillis > 0) {
                         Thread.sleep(delayMillis);
+                    }
+                    if (reader != null) {
+                        // Read before passing on: the query is on record by the time its answer can come back.
+                        reader.read(buffer, n);
                     }
                     out.write(buffer, 0, n);
                     out.flush();
@@ -110,6 +128,38 @@ public final class TcpRelay implements AutoCloseable {
         }, "tcp-relay-pump");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Splits one connection's client-to-server bytes into MariaDB packets (3-byte length, sequence
+     * number, payload) and keeps the SQL of each COM_QUERY: a command starts a sequence at 0.
+     */
+    private static final class QueryReader {
+        private static final int COM_QUERY = 0x03;
+        private final java.util.List<String> queries;
+        private final java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+
+        QueryReader(java.util.List<String> queries) {
+            this.queries = queries;
+        }
+
+        void read(byte[] bytes, int n) {
+            pending.write(bytes, 0, n);
+            byte[] all = pending.toByteArray();
+            int at = 0;
+            while (all.length - at >= 4) {
+                int length = (all[at] & 0xff) | (all[at + 1] & 0xff) << 8 | (all[at + 2] & 0xff) << 16;
+                if (all.length - at - 4 < length) {
+                    break;
+                }
+                if (all[at + 3] == 0 && length > 0 && all[at + 4] == COM_QUERY) {
+                    queries.add(new String(all, at + 5, length - 1, java.nio.charset.StandardCharsets.UTF_8));
+                }
+                at += 4 + length;
+            }
+            pending.reset();
+            pending.write(all, at, all.length - at);
+        }
     }
 
     private static void close(Socket s) {

@@ -8,6 +8,7 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.keyward.testing.AdminClient;
 import io.keyward.testing.FakeVendor;
+import io.keyward.testing.RawHttp;
 import io.keyward.testing.TestDatabase;
 import io.keyward.testing.TestSecrets;
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -127,7 +129,17 @@ public final class InstalledGateway {
             assertTrue(none.body().contains("\"name\":\"not_found\""), none.body());
         }
 
-        assertEquals(List.of("allowed", "denied_operation", "allowed"), auditResults(jdbcUrl, run));
+        // A vendor breaking off mid-body: the agent sees a broken answer, not a complete 200 (the
+        // container aborts the connection when the filter throws after the commit).
+        vendor.server().stubFor(WireMock.get(WireMock.urlPathEqualTo("/v1/customers/cus_broken"))
+                .willReturn(WireMock.aResponse().withStatus(200).withFault(com.github.tomakehurst.wiremock.http.Fault.MALFORMED_RESPONSE_CHUNK)));
+        URI base = URI.create(gateway);
+        RawHttp.Response broken = RawHttp.send(base.getPort(), ("GET " + base.getPath() + "/stripe/v1/customers/cus_broken HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer " + key + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, broken.status());
+        assertFalse(broken.complete(), "the agent sees the answer broke off: " + broken.everything());
+
+        assertEquals(List.of("allowed", "denied_operation", "allowed", "allowed"), auditResults(jdbcUrl, run));
     }
 
     /** The unrelated web app answers, and cannot load the classes named {@code hidden}. */
@@ -160,7 +172,7 @@ public final class InstalledGateway {
                     }
                 }
             }
-            if (results.size() >= 3) {
+            if (results.size() >= 4) {
                 break;
             }
             Thread.sleep(100);
