@@ -197,19 +197,6 @@ public final class SpendRepository {
         }
     }
 
-    /**
-     * Gives a reservation back and forgets the Idempotency-Key it was made under, in one
-     * transaction: a retry with that key then reserves again.
-     */
-    public void release(SettleCall call, String idempotencyKey) {
-        try (SqlSession s = sessions.openSession(false)) {
-            SpendMapper mapper = s.getMapper(SpendMapper.class);
-            mapper.settle(call);
-            mapper.forgetIdempotencyKey(call.keyId(), idempotencyKey);
-            s.commit();
-        }
-    }
-
     /** Records that the vendor answered the first call made with this Idempotency-Key. */
     public void markAnswered(String keyId, String idempotencyKey) {
         try (SqlSession s = sessions.openSession(true)) {

@@ -17,10 +17,7 @@ import io.keyward.testing.TestDatabase;
 import io.keyward.testing.TestGateway;
 import io.keyward.testing.TestSecrets;
 import java.math.BigDecimal;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -212,12 +209,7 @@ class ReservationConflictTest {
     }
 
     private int pay(String key, int n) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/stripe/v1/payment_intents"))
-                .header("Authorization", "Bearer " + key)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString("amount=37&currency=usd&description=call-" + n)).build();
-        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HammerCalls.pay(http, gateway, key, n);
     }
 
     private static String keyId(String key) {
