@@ -134,9 +134,17 @@ public final class Spend implements AutoCloseable {
         // Chosen before the first attempt: every retry of this reservation (a Galera conflict, a lost
         // answer) carries it, so the database holds the money once however often it is asked.
         String reservationId = java.util.UUID.randomUUID().toString();
-        ReserveOutcome outcome = ledger.reserveOnce(reservationId, new ReserveCall(key.id(), amount, keyCap, idempotencyKey,
-                idempotencyKey == null ? null : requestHash(vendor, call),
-                runId, runId == null ? null : key.runUsdCap(), agentCap == null ? null : key.agentName(), agentCap));
+        ReserveOutcome outcome;
+        try {
+            outcome = ledger.reserveOnce(reservationId, new ReserveCall(key.id(), amount, keyCap, idempotencyKey,
+                    idempotencyKey == null ? null : requestHash(vendor, call),
+                    runId, runId == null ? null : key.runUsdCap(), agentCap == null ? null : key.agentName(), agentCap));
+        } catch (RuntimeException e) {
+            // The call is refused and goes nowhere. An attempt may have committed before the failure
+            // (its answer lost with the connection): give that back by id; if none did, nothing is found.
+            byId.submit(ReservationEnd.released(reservationId));
+            throw e;
+        }
         Reservation reservation = new Reservation(key.id(), outcome.day(), amount, runId,
                 agentCap == null ? null : key.agentName(), outcome.outcome().equals("replay"), idempotencyKey, reservationId);
         switch (outcome.outcome()) {

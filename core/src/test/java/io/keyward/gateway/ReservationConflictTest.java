@@ -116,6 +116,28 @@ class ReservationConflictTest {
     }
 
     @Test
+    void aReservationWhoseAnswerIsLostPastTheDeadlineIsGivenBack() throws Exception {
+        String key = issue("10.00");
+        assertEquals(200, pay(key, 0), "a first call creates the day's ledger row");
+        // The reservation commits, and then every answer is lost for longer than the 2 s deadline:
+        // the agent gets 503, and what did commit must not stay reserved for the rest of the day.
+        spend().injectFaults(new SpendFaults() {
+            @Override
+            public void afterReserve(String reservationId, int attempt) throws SQLException {
+                throw SpendFaults.certificationFailure();
+            }
+        });
+        assertEquals(503, pay(key, 1), "conflicts that outlast the deadline are refused");
+        spend().injectFaults(null);
+        settleAll();
+        LedgerRow row = ledger(key);
+        assertEquals(0, row.spentUsd().compareTo(new BigDecimal("0.37")), "spent " + row.spentUsd());
+        assertEquals(0, row.reservedUsd().signum(), "the refused call's committed reservation was given back");
+        assertEquals(1, count("SELECT COUNT(*) FROM spend_reservations WHERE key_id = '" + keyId(key) + "' AND state = 'released'"));
+        assertEquals(1, vendor.received().size(), "the refused call never reached the vendor");
+    }
+
+    @Test
     void aSettleThatFailsSeveralTimesLandsLaterAndSpentEqualsTheAudit() throws Exception {
         String key = issue("10.00");
         AtomicInteger failures = new AtomicInteger();
