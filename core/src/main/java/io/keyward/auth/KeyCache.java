@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * <p>Fails closed: while the poll has not succeeded for {@code 2 x revoke_poll + 250 ms} (the
  * database is slow or away) every call reads its key from the database, as without a cache.
  * Unknown ids are remembered as unknown too, until the next change the poll sees and at most one
- * poll interval, so a stream of made-up ids costs one query each, not one per call; an id cannot be
- * presented before it is issued (ids are random), so a key issued on another node still works at once.
+ * poll interval, so a stream of made-up ids costs one look-up each (a plain read and a causal one),
+ * not one per call; an id cannot be presented before it is issued (ids are random), and an id not
+ * found is read again with Galera causal reads, so a key issued on another node works at once.
  */
 public final class KeyCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeyCache.class);
@@ -68,14 +69,14 @@ public final class KeyCache implements AutoCloseable {
     public Optional<VaultKey> find(String id) {
         long now = System.nanoTime();
         if (pollNanos == 0 || epoch < 0 || now - polledAtNanos > staleAfterNanos) {
-            return keys.find(id);
+            return read(id);
         }
         long seen = epoch;
         Entry cached = entries.get(id);
         if (cached != null && cached.epoch() == seen && now - cached.readAtNanos() < (cached.key() == null ? pollNanos : MAX_AGE_NANOS)) {
             return cached.key() == null ? Optional.empty() : Optional.of(asOfNow(cached.key()));
         }
-        Optional<VaultKey> read = keys.find(id);
+        Optional<VaultKey> read = read(id);
         if (entries.size() >= MAX_ENTRIES) {
             entries.clear();
         }
@@ -83,6 +84,16 @@ public final class KeyCache implements AutoCloseable {
         // read moves the counter past this stamp, and the entry is not used again.
         entries.put(id, new Entry(read.orElse(null), seen, now));
         return read;
+    }
+
+    /**
+     * The key from the database; an id not found is read once more with causal reads before it is
+     * taken as unknown: on Galera this node may not yet have applied the commit that issued it on
+     * another node a moment ago.
+     */
+    private Optional<VaultKey> read(String id) {
+        Optional<VaultKey> found = keys.find(id);
+        return found.isPresent() ? found : keys.findCausally(id);
     }
 
     /** Whether this node holds the key as read since the last change: a key, not a made-up id. */

@@ -68,7 +68,7 @@ public final class Keyward implements AutoCloseable {
         this.forwarder = new Forwarder(config.forward(), redactor);
         this.audit = new AuditWriter(store.calls(), config.audit());
         this.guards = new Guards(config.guards(), store.keys());
-        this.spend = new Spend(store.spend(), config.spend());
+        this.spend = new Spend(store.spend(), config.spend(), config.audit().spoolDir());
         // Escrow leases admit money without asking the database: any change seen drops them.
         keyCache.onChange(spend::dropLeases);
     }

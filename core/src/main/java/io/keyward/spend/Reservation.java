@@ -11,12 +11,14 @@ import java.time.LocalDate;
  * @param agent the agent budget it is also held on, or null
  * @param idempotencyKey the Idempotency-Key it was reserved under (a vendor that deduplicates), or null:
  *     releasing the reservation also forgets the key, so a retry after a release is priced again
+ * @param id the id this node chose for the reservation (sql/V11), by which its settle or release is
+ *     idempotent; null for a call admitted from an escrow lease, which settles against the lease's key row
  */
 public record Reservation(String keyId, LocalDate day, BigDecimal estimateUsd, String runId, String agent, boolean replay,
-                          String idempotencyKey) {
+                          String idempotencyKey, String id) {
 
     /** No money held: a call that moves none. */
-    public static final Reservation NONE = new Reservation(null, null, null, null, null, false, null);
+    public static final Reservation NONE = new Reservation(null, null, null, null, null, false, null, null);
 
     public boolean holdsMoney() {
         return keyId != null && !replay;

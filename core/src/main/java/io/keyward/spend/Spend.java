@@ -14,6 +14,7 @@ import io.keyward.request.CallRequest;
 import io.keyward.route.Route;
 import io.keyward.store.LedgerRow;
 import io.keyward.store.ReserveCall;
+import io.keyward.store.ReservationEnd;
 import io.keyward.store.ReserveOutcome;
 import io.keyward.store.SettleCall;
 import io.keyward.store.SpendRepository;
@@ -44,13 +45,16 @@ import org.slf4j.LoggerFactory;
  * price reserved against every budget of the key in one database round trip, all or nothing, and
  * only if the key is still unrevoked and unexpired; over a cap the call goes no further. After:
  * the reservation is settled with the cost the vendor states (or the estimate), or released when
- * the vendor certainly did not act. Settling happens off the request thread; a settle lost to a
- * crash leaves money reserved, so the error is always under-use, never overshoot.
+ * the vendor certainly did not act. Settling happens off the request thread, by the reservation's
+ * id, journaled on local disk and retried until it lands ({@link Settler}); only a call admitted
+ * from an escrow lease settles the old way, once, where a lost settle leaves money reserved: under-use, never overshoot.
  */
 public final class Spend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Spend.class);
     private static final Duration BUDGET_FRESHNESS = Duration.ofSeconds(1);
     private static final LocalDate RUN_DAY = LocalDate.EPOCH;
+    /** How long the request thread tries to release an Idempotency-Key's reservation before answering. */
+    private static final Duration RELEASE_DEADLINE = Duration.ofSeconds(2);
 
     private final SpendRepository ledger;
     private final SpendConfig config;
@@ -69,11 +73,27 @@ public final class Spend implements AutoCloseable {
     private record Seen(BigDecimal remaining, long readAtNanos) {
     }
 
+    /** Settles and releases of per-call reservations, by id, retried until they land; journaled when a folder was given. */
+    private final Settler byId;
+
     public Spend(SpendRepository ledger, SpendConfig config) {
+        this(ledger, config, null);
+    }
+
+    /**
+     * @param journalDir where settles this node owes are kept across restarts (the audit spool
+     *     folder); null keeps them in memory only
+     */
+    public Spend(SpendRepository ledger, SpendConfig config, java.nio.file.Path journalDir) {
         this.ledger = ledger;
         this.config = config;
         this.leases = config.leaseUsd() == null ? null
                 : new Leases(config.leaseUsd(), ledger, ledger::settle, roundTrips::incrementAndGet);
+        try {
+            this.byId = new Settler(ledger, journalDir == null ? null : new SettleJournal(journalDir));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot open the settle journal in " + journalDir, e);
+        }
     }
 
     /**
@@ -107,15 +127,26 @@ public final class Spend implements AutoCloseable {
             // budgets are shared beyond this key: those calls are reserved one by one below.
             Optional<LocalDate> leased = leases.take(key.id(), keyCap, amount, outcome -> refusal(key, outcome, amount));
             if (leased.isPresent()) {
-                return new Reservation(key.id(), leased.get(), amount, null, null, false, null);
+                return new Reservation(key.id(), leased.get(), amount, null, null, false, null, null);
             }
         }
         roundTrips.incrementAndGet();
-        ReserveOutcome outcome = ledger.reserve(new ReserveCall(key.id(), amount, keyCap, idempotencyKey,
-                idempotencyKey == null ? null : requestHash(vendor, call),
-                runId, runId == null ? null : key.runUsdCap(), agentCap == null ? null : key.agentName(), agentCap));
+        // Chosen before the first attempt: every retry of this reservation (a Galera conflict, a lost
+        // answer) carries it, so the database holds the money once however often it is asked.
+        String reservationId = java.util.UUID.randomUUID().toString();
+        ReserveOutcome outcome;
+        try {
+            outcome = ledger.reserveOnce(reservationId, new ReserveCall(key.id(), amount, keyCap, idempotencyKey,
+                    idempotencyKey == null ? null : requestHash(vendor, call),
+                    runId, runId == null ? null : key.runUsdCap(), agentCap == null ? null : key.agentName(), agentCap));
+        } catch (RuntimeException e) {
+            // The call is refused and goes nowhere. An attempt may have committed before the failure
+            // (its answer lost with the connection): give that back by id; if none did, nothing is found.
+            byId.submit(ReservationEnd.released(reservationId));
+            throw e;
+        }
         Reservation reservation = new Reservation(key.id(), outcome.day(), amount, runId,
-                agentCap == null ? null : key.agentName(), outcome.outcome().equals("replay"), idempotencyKey);
+                agentCap == null ? null : key.agentName(), outcome.outcome().equals("replay"), idempotencyKey, reservationId);
         switch (outcome.outcome()) {
             case "reserved" -> {
                 budgets.computeIfPresent(key.id(), (id, seen) -> new Seen(seen.remaining().subtract(amount), seen.readAtNanos()));
@@ -198,12 +229,16 @@ public final class Spend implements AutoCloseable {
             return Settlement.NOTHING;
         }
         if (!vendorMayHaveActed) {
-            if (reservation.idempotencyKey() != null) {
-                // Before the agent hears of the failure: a retry with this key must find the
-                // reservation gone and reserve again, never ride on one that was given back.
-                ledger.release(settleCall(reservation, BigDecimal.ZERO), reservation.idempotencyKey());
-            } else {
+            if (reservation.id() == null) {
                 settleLater(reservation, BigDecimal.ZERO);
+            } else if (reservation.idempotencyKey() != null) {
+                // Before the agent hears of the failure: a retry with this key must find the
+                // reservation gone and reserve again, never ride on one that was given back. If the
+                // release cannot land in time it lands later; until then the key's first call was
+                // never answered, so a retry is refused 409 (in flight), never let through for free.
+                byId.endNow(ReservationEnd.released(reservation.id()), RELEASE_DEADLINE);
+            } else {
+                byId.submit(ReservationEnd.released(reservation.id()));
             }
             return Settlement.NOTHING;
         }
@@ -220,7 +255,11 @@ public final class Spend implements AutoCloseable {
     }
 
     private void settleLater(Reservation reservation, BigDecimal spent) {
-        settleLater(settleCall(reservation, spent));
+        if (reservation.id() != null) {
+            byId.submit(ReservationEnd.settled(reservation.id(), spent));
+        } else {
+            settleLater(settleCall(reservation, spent));
+        }
     }
 
     private static SettleCall settleCall(Reservation reservation, BigDecimal spent) {
@@ -282,11 +321,23 @@ public final class Spend implements AutoCloseable {
         }
     }
 
-    /** Waits until every settle handed over so far is written (tests, shutdown). */
+    /** Waits until every settle handed over so far is written, retries included (tests, shutdown). */
     public boolean flush(Duration timeout) throws InterruptedException {
+        long until = System.nanoTime() + timeout.toNanos();
         java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
         settler.execute(done::countDown);
-        return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                && byId.flush(Duration.ofNanos(Math.max(0, until - System.nanoTime())));
+    }
+
+    /** Settles and releases owed to the ledger and not yet in it (journaled). */
+    public int pendingSettles() {
+        return byId.pending();
+    }
+
+    /** Settle batches that failed and were tried again, since start. */
+    public long settleRetries() {
+        return byId.failedAttempts();
     }
 
     static Instant nextReset() {
@@ -350,6 +401,13 @@ public final class Spend implements AutoCloseable {
         }
         settler.shutdown();
         settler.awaitTermination(10, TimeUnit.SECONDS);
+        try {
+            byId.close();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.warn("Could not close the settle journal: {}", e.toString());
+        }
     }
 
     /** For the admin API: a budget's row on a day, if it was ever touched. */

@@ -16,6 +16,11 @@ final class ConnectionLoss {
         this.evictIdle = evictIdle;
     }
 
+    /** The connection in use died: the idle ones very likely did too. */
+    void evictIdle() {
+        evictIdle.run();
+    }
+
     <T> T read(Supplier<T> query) {
         try {
             return query.get();

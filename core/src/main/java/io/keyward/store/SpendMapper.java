@@ -7,7 +7,18 @@ import org.apache.ibatis.annotations.Param;
 public interface SpendMapper {
     ReserveOutcome reserve(ReserveCall call);
 
+    /** {@code keyward_reserve_once} (sql/V11): outcome already_reserved when this id's reservation committed before. */
+    ReserveOutcome reserveOnce(@Param("id") String reservationId, @Param("call") ReserveCall call);
+
     void ensureRows(ReserveCall call);
+
+    /** The rows of these reservations, locked until the transaction ends, in id order. */
+    List<HeldReservation> lockReservations(@Param("ids") List<String> ids);
+
+    /** Moves one reservation from held to settled or released; 0 when it was no longer held. */
+    int endReservation(@Param("id") String id, @Param("state") String state, @Param("spent") java.math.BigDecimal spent);
+
+    int purgeReservations(@Param("limit") int limit);
 
     int settle(SettleCall call);
 

@@ -1,17 +1,167 @@
 package io.keyward.store;
 
+import java.sql.SQLException;
+import java.time.Duration;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ibatis.exceptions.PersistenceException;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
 
 /** The spend ledger: reserve (one round trip), settle or release, and reads for headers and the admin API. */
 public final class SpendRepository {
+    /** How long a reservation keeps retrying conflicts before the call is answered 503. */
+    static final Duration RESERVE_DEADLINE = Duration.ofSeconds(2);
     private final SqlSessionFactory sessions;
+    private final ConnectionLoss connectionLoss;
+    private volatile SpendFaults faults = SpendFaults.NONE;
+    private final AtomicLong reserveRetries = new AtomicLong();
+    private final AtomicLong foundCommitted = new AtomicLong();
+    private final AtomicInteger endAttempts = new AtomicInteger();
 
-    SpendRepository(SqlSessionFactory sessions) {
+    SpendRepository(SqlSessionFactory sessions, ConnectionLoss connectionLoss) {
         this.sessions = sessions;
+        this.connectionLoss = connectionLoss;
+    }
+
+    /** Test-only: failures to inject around the reservation and settle statements. */
+    public void injectFaults(SpendFaults faults) {
+        this.faults = faults == null ? SpendFaults.NONE : faults;
+    }
+
+    /**
+     * Reserves exactly once under {@code reservationId}, however often the attempt must be repeated:
+     * a conflict (Galera's 1213 certification failure, a deadlock, a lock wait, a node not ready) is
+     * tried again with backoff until {@link #RESERVE_DEADLINE}, and so is one lost connection. A
+     * repeat after an attempt that did commit (a 1213 reported for a commit that took effect, an
+     * answer lost with the connection) finds that attempt's row and answers {@code reserved} for it,
+     * holding nothing more — never a second reservation, never a false {@code over_key_cap}.
+     */
+    public ReserveOutcome reserveOnce(String reservationId, ReserveCall call) {
+        long deadline = System.nanoTime() + RESERVE_DEADLINE.toNanos();
+        int rowsCreated = 0;
+        boolean reconnected = false;
+        for (int attempt = 1; ; attempt++) {
+            try (SqlSession s = sessions.openSession(true)) {
+                SpendMapper mapper = s.getMapper(SpendMapper.class);
+                faults.beforeReserve(reservationId, attempt);
+                ReserveOutcome outcome = mapper.reserveOnce(reservationId, call);
+                faults.afterReserve(reservationId, attempt);
+                switch (outcome.outcome()) {
+                    case "already_reserved" -> {
+                        foundCommitted.incrementAndGet();
+                        return new ReserveOutcome("reserved", outcome.day());
+                    }
+                    case "no_ledger_row" -> {
+                        if (++rowsCreated >= MAX_ATTEMPTS) {
+                            throw new IllegalStateException("ledger rows missing after creating them");
+                        }
+                        mapper.ensureRows(call);
+                    }
+                    default -> {
+                        return outcome;
+                    }
+                }
+            } catch (SQLException | PersistenceException e) {
+                boolean lost = ConnectionLoss.lostConnection(e);
+                boolean again = Conflicts.retryable(e) || Conflicts.duplicateId(e) || lost && !reconnected;
+                long pause = backoffMillis(attempt);
+                if (!again || System.nanoTime() + pause * 1_000_000 > deadline) {
+                    throw e instanceof PersistenceException pe ? pe : new PersistenceException(e);
+                }
+                if (lost) {
+                    reconnected = true;
+                    connectionLoss.evictIdle();
+                }
+                reserveRetries.incrementAndGet();
+                sleep(pause);
+            }
+        }
+    }
+
+    /** 5, 10, 20 ... ms, at most 160, with jitter so that nodes that collided do not collide again in step. */
+    static long backoffMillis(int attempt) {
+        long base = 5L << Math.min(attempt - 1, 5);
+        return base + ThreadLocalRandom.current().nextLong(base);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PersistenceException("interrupted while waiting to retry", e);
+        }
+    }
+
+    /** Attempts repeated after a conflict or a lost connection, since start. */
+    public long reserveRetries() {
+        return reserveRetries.get();
+    }
+
+    /** Retries that found their own earlier attempt committed (and so reserved nothing more). */
+    public long reservesFoundCommitted() {
+        return foundCommitted.get();
+    }
+
+    /**
+     * Ends reservations in one transaction: each still held moves to settled or released, and the
+     * money it holds moves out of {@code reserved_usd} (into {@code spent_usd} as spent), one UPDATE
+     * per budget row for the whole batch; a released one forgets its Idempotency-Key. One already
+     * ended is left alone: ending is idempotent, so a batch whose commit was reported failed but
+     * took effect can simply be sent again.
+     *
+     * @return the ids that are ended now (by this call or before); an id missing from it has no row here
+     * @throws PersistenceException the batch was not committed (try again later)
+     */
+    public Set<String> end(List<ReservationEnd> ends) {
+        Map<String, ReservationEnd> byId = new TreeMap<>();
+        ends.forEach(e -> byId.put(e.reservationId(), e));
+        Set<String> ended = new HashSet<>();
+        try (SqlSession s = sessions.openSession(false)) {
+            SpendMapper mapper = s.getMapper(SpendMapper.class);
+            Map<List<Object>, SettleCall> perBudget = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+            List<String[]> forget = new ArrayList<>();
+            for (HeldReservation row : mapper.lockReservations(new ArrayList<>(byId.keySet()))) {
+                ended.add(row.id());
+                if (!row.held()) {
+                    continue;
+                }
+                ReservationEnd end = byId.get(row.id());
+                mapper.endReservation(row.id(), end.released() ? "released" : "settled", end.spentUsd());
+                SettleCall call = new SettleCall(row.keyId(), row.day(), row.runId(), row.agent(), row.amountUsd(), end.spentUsd());
+                perBudget.merge(java.util.Arrays.asList(row.keyId(), row.day(), row.runId(), row.agent()), call,
+                        (a, b) -> new SettleCall(a.keyId(), a.day(), a.runId(), a.agent(),
+                                a.reserved().add(b.reserved()), a.spent().add(b.spent())));
+                if (end.released() && row.idempotencyKey() != null) {
+                    forget.add(new String[] {row.keyId(), row.idempotencyKey()});
+                }
+            }
+            // Budget rows in one order on every node, so two batches never wait on each other in a circle.
+            perBudget.values().forEach(mapper::settle);
+            forget.forEach(f -> mapper.forgetIdempotencyKey(f[0], f[1]));
+            faults.beforeEndCommit(endAttempts.incrementAndGet());
+            s.commit();
+        } catch (SQLException injected) {
+            throw new PersistenceException(injected);
+        }
+        return ended;
+    }
+
+    /** Forgets ended (and long-dead) reservation rows older than two days, a bounded number at a time. */
+    public int purgeOldReservations() {
+        try (SqlSession s = sessions.openSession(true)) {
+            return s.getMapper(SpendMapper.class).purgeReservations(1000);
+        }
     }
 
     /**
@@ -44,19 +194,6 @@ public final class SpendRepository {
     public void settle(SettleCall call) {
         try (SqlSession s = sessions.openSession(true)) {
             s.getMapper(SpendMapper.class).settle(call);
-        }
-    }
-
-    /**
-     * Gives a reservation back and forgets the Idempotency-Key it was made under, in one
-     * transaction: a retry with that key then reserves again.
-     */
-    public void release(SettleCall call, String idempotencyKey) {
-        try (SqlSession s = sessions.openSession(false)) {
-            SpendMapper mapper = s.getMapper(SpendMapper.class);
-            mapper.settle(call);
-            mapper.forgetIdempotencyKey(call.keyId(), idempotencyKey);
-            s.commit();
         }
     }
 

@@ -35,9 +35,10 @@ public final class Store implements AutoCloseable {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
         this.sessions = sessionFactory(dataSource);
-        this.keys = new VaultKeyRepository(sessions, new ConnectionLoss(this::evictIdleConnections));
+        ConnectionLoss connectionLoss = new ConnectionLoss(this::evictIdleConnections);
+        this.keys = new VaultKeyRepository(sessions, connectionLoss);
         this.calls = new CallRepository(sessions);
-        this.spend = new SpendRepository(sessions);
+        this.spend = new SpendRepository(sessions, connectionLoss);
         this.vendorSecrets = new VendorSecretRepository(sessions);
         this.adminTokens = new AdminTokenRepository(sessions);
     }

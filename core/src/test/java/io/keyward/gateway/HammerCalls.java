@@ -24,6 +24,11 @@ final class HammerCalls {
     }
 
     int pay(TestGateway node, String key, int n) throws Exception {
+        return pay(http, node, key, n);
+    }
+
+    /** One $0.37 payment intent through {@code node}; its status. */
+    static int pay(HttpClient http, TestGateway node, String key, int n) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/stripe/v1/payment_intents"))
                 .header("Authorization", "Bearer " + key)
                 .header("Content-Type", "application/x-www-form-urlencoded")

@@ -28,15 +28,23 @@ public final class ReservationBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            System.err.println("usage: ReservationBenchmark <jdbc url of a scratch database> [seconds per run]");
+            System.err.println("usage: ReservationBenchmark <jdbc url of a scratch database> [seconds per run] [once]");
             System.exit(2);
         }
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        // "once": each reservation with its own id (keyward_reserve_once, sql/V11), as the gateway reserves.
+        withIds = args.length > 2 && args[2].equals("once");
         System.out.println("| threads | reservations/s | p50 ms | p90 ms | p99 ms | reservations |");
         System.out.println("|---:|---:|---:|---:|---:|---:|");
         for (int threads : new int[] {1, 16, 64}) {
             run(args[0], threads, seconds);
         }
+    }
+
+    private static boolean withIds;
+
+    private static ReserveOutcome reserve(SpendRepository ledger, ReserveCall call) {
+        return withIds ? ledger.reserveOnce(java.util.UUID.randomUUID().toString(), call) : ledger.reserve(call);
     }
 
     private static void run(String url, int threads, int seconds) throws Exception {
@@ -54,11 +62,11 @@ public final class ReservationBenchmark {
             SpendRepository ledger = store.spend();
             ReserveCall call = new ReserveCall(keyId, new BigDecimal("0.01"), new BigDecimal("1000000000"), null, null,
                     null, null, null, null);
-            ledger.reserve(call);
+            reserve(ledger, call);
             // warm-up
             long warmUntil = System.nanoTime() + 2_000_000_000L;
             while (System.nanoTime() < warmUntil) {
-                ledger.reserve(call);
+                reserve(ledger, call);
             }
             long[][] latencies = new long[threads][];
             int[] counts = new int[threads];
@@ -71,7 +79,7 @@ public final class ReservationBenchmark {
                     int n = 0;
                     while (!stop.get() && n < mine.length) {
                         long start = System.nanoTime();
-                        ReserveOutcome outcome = ledger.reserve(call);
+                        ReserveOutcome outcome = reserve(ledger, call);
                         mine[n++] = System.nanoTime() - start;
                         if (!outcome.outcome().equals("reserved")) {
                             throw new IllegalStateException("unexpected outcome " + outcome.outcome());
