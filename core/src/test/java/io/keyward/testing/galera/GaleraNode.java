@@ -71,7 +71,7 @@ final class GaleraNode {
                 wsrep_node_name=%5$s
                 wsrep_node_address=127.0.0.1:%6$d
                 wsrep_node_incoming_address=127.0.0.1:%2$d
-                wsrep_provider_options="gmcast.listen_addr=tcp://127.0.0.1:%6$d;ist.recv_addr=127.0.0.1:%7$d;gcache.size=32M"
+                wsrep_provider_options="gmcast.listen_addr=tcp://127.0.0.1:%6$d;ist.recv_addr=127.0.0.1:%7$d;gcache.size=32M;evs.keepalive_period=PT0.5S;evs.suspect_timeout=PT2S"
                 wsrep_sst_method=rsync
                 wsrep_sst_receive_address=127.0.0.1:%8$d
                 """.formatted(dir, ports.sql(), PROVIDER, clusterAddress, name(), ports.group(), ports.ist(), ports.sst()));
