@@ -1,5 +1,6 @@
 package io.keyward.audit;
 
+import io.keyward.files.OwnerOnlyFiles;
 import io.keyward.json.Json;
 import io.keyward.store.CallRow;
 import java.io.BufferedReader;
@@ -13,12 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Audit rows the database could not take yet: an append-only file of JSON lines, forced to disk
@@ -42,42 +39,11 @@ final class AuditSpool {
         this.rows = dir.resolve("calls.spool");
         this.offset = dir.resolve("calls.spool.offset");
         try {
-            Files.createDirectories(dir);
-            ownerOnly(dir, OWNER_FOLDER);
-            for (Path file : List.of(rows, offset)) {
-                if (Files.exists(file)) {
-                    ownerOnly(file, OWNER_FILE);
-                }
-            }
+            OwnerOnlyFiles.folder(dir, rows, offset);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the audit spool folder " + dir, e);
         }
         this.pending = pendingOnDisk();
-    }
-
-    private static final Set<PosixFilePermission> OWNER_FOLDER = PosixFilePermissions.fromString("rwx------");
-    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
-
-    /** Sets owner-only permissions where the file system has POSIX permissions (not on Windows). */
-    private static void ownerOnly(Path path, Set<PosixFilePermission> permissions) throws IOException {
-        if (Files.getFileAttributeView(path, PosixFileAttributeView.class) != null) {
-            Files.setPosixFilePermissions(path, permissions);
-        }
-    }
-
-    /** Opens a spool file for writing, creating it owner-only. */
-    static FileChannel openForWriting(Path file, StandardOpenOption... options) throws IOException {
-        boolean created = !Files.exists(file);
-        Set<StandardOpenOption> all = new java.util.HashSet<>(List.of(options));
-        all.add(StandardOpenOption.CREATE);
-        all.add(StandardOpenOption.WRITE);
-        FileChannel channel = Files.getFileAttributeView(file.getParent(), PosixFileAttributeView.class) != null
-                ? FileChannel.open(file, all, PosixFilePermissions.asFileAttribute(OWNER_FILE))
-                : FileChannel.open(file, all);
-        if (created) {
-            ownerOnly(file, OWNER_FILE);
-        }
-        return channel;
     }
 
     synchronized void append(List<CallRow> batch) throws IOException {
@@ -85,7 +51,7 @@ final class AuditSpool {
         for (CallRow row : batch) {
             lines.append(Json.text(RowJson.toJson(row))).append('\n');
         }
-        try (FileChannel ch = openForWriting(rows, StandardOpenOption.APPEND)) {
+        try (FileChannel ch = OwnerOnlyFiles.open(rows, StandardOpenOption.APPEND)) {
             ch.write(ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)));
             ch.force(true);
         } finally {
@@ -146,7 +112,7 @@ final class AuditSpool {
                 Files.deleteIfExists(offset);
                 return;
             }
-            try (FileChannel ch = openForWriting(offset, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = OwnerOnlyFiles.open(offset, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ch.write(ByteBuffer.wrap(Long.toString(endOffset).getBytes(StandardCharsets.US_ASCII)));
                 ch.force(true);
             }

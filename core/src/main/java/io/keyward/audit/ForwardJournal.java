@@ -2,6 +2,7 @@ package io.keyward.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keyward.files.OwnerOnlyFiles;
 import io.keyward.json.Json;
 import io.keyward.store.CallRow;
 import java.io.BufferedReader;
@@ -53,7 +54,7 @@ final class ForwardJournal implements AutoCloseable {
 
     ForwardJournal(Path dir) throws IOException {
         this.file = dir.resolve(FILE);
-        this.channel = AuditSpool.openForWriting(file, StandardOpenOption.APPEND);
+        this.channel = OwnerOnlyFiles.open(file, StandardOpenOption.APPEND);
     }
 
     /** The rows of calls opened and never closed by the node that ran before, marked as unanswered. */

@@ -1,5 +1,6 @@
 package io.keyward.spend;
 
+import io.keyward.files.OwnerOnlyFiles;
 import io.keyward.store.ReservationEnd;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -44,8 +45,8 @@ final class SettleJournal implements AutoCloseable {
     private boolean failing;
 
     SettleJournal(Path dir) throws IOException {
-        Files.createDirectories(dir);
         this.file = dir.resolve(FILE);
+        OwnerOnlyFiles.folder(dir, file);
         if (Files.exists(file)) {
             read(Files.readString(file, StandardCharsets.UTF_8));
         }
@@ -144,8 +145,7 @@ final class SettleJournal implements AutoCloseable {
         open.values().forEach(e -> text.append("E ").append(e.reservationId()).append(' ').append(e.spentUsd().toPlainString())
                 .append(' ').append(e.released() ? "R" : "S").append('\n'));
         Path next = file.resolveSibling(FILE + ".next");
-        try (FileChannel out = FileChannel.open(next, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel out = OwnerOnlyFiles.open(next, StandardOpenOption.TRUNCATE_EXISTING)) {
             out.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));
             out.force(true);
         }
@@ -153,7 +153,7 @@ final class SettleJournal implements AutoCloseable {
         if (channel != null) {
             channel.close();
         }
-        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        channel = OwnerOnlyFiles.open(file, StandardOpenOption.APPEND);
     }
 
     /** Settling goes on without the journal: only a restart during the failure could then lose a settle. */

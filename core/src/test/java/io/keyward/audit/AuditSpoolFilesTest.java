@@ -38,6 +38,16 @@ class AuditSpoolFilesTest {
     }
 
     @Test
+    void theForwardJournalIsTheOwnersAloneToo() throws Exception {
+        Path dir = base.resolve("journal");
+        new AuditSpool(dir);
+        try (ForwardJournal journal = new ForwardJournal(dir)) {
+            journal.open(row());
+        }
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(ForwardJournal.FILE))));
+    }
+
+    @Test
     void aSpoolLeftWithLooserModesIsClosedOnStart() throws Exception {
         Path dir = Files.createDirectories(base.resolve("old"));
         Files.writeString(dir.resolve("calls.spool"), "");

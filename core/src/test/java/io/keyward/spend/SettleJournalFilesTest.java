@@ -1,0 +1,34 @@
+package io.keyward.spend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.keyward.store.ReservationEnd;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The settle journal names reservations and amounts: like the audit spool, its folder and file are the owner's alone. */
+class SettleJournalFilesTest {
+    @TempDir
+    Path base;
+
+    @Test
+    void theJournalAndItsRewriteAreOwnerOnlyAndItsOwedEndsSurviveARestart() throws Exception {
+        Path dir = base.resolve("spool");
+        try (SettleJournal journal = new SettleJournal(dir)) {
+            journal.owed(new ReservationEnd("res-1", new BigDecimal("0.37"), false));
+            journal.force();
+        }
+        Path file = dir.resolve(SettleJournal.FILE);
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        try (SettleJournal restarted = new SettleJournal(dir)) {
+            assertEquals(List.of("res-1"), restarted.recovered().stream().map(ReservationEnd::reservationId).toList());
+        }
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), "after the rewrite at start");
+    }
+}
