@@ -76,9 +76,12 @@ public final class AuditWriter implements AutoCloseable {
         journal.open(row);
     }
 
-    /** Money calls written ahead, and the disk forces that carried them. */
-    public long[] writeAheadCounts() {
-        return new long[] {journal.entries(), journal.forces()};
+    /** Money calls written ahead so far, and the disk forces that carried them (their ratio is the group commit). */
+    public record WriteAhead(long calls, long forces) {
+    }
+
+    public WriteAhead writeAhead() {
+        return new WriteAhead(journal.entries(), journal.forces());
     }
 
     /** Queues one row; waits while the queue is full, so a row is never dropped. */

@@ -158,8 +158,7 @@ public final class KeywardFilter implements Filter {
     private boolean proxy(Route prefixed, String rawPath, List<String> authorization, HttpServletRequest request,
                        HttpServletResponse response, AuditEvent event) throws IOException {
         if (!keyward.audit().accepting()) {
-            throw new Refusal(Code.ERROR_UNAVAILABLE, 503, "the audit trail cannot be written now; calls are refused until it can",
-                    "audit.spool_full");
+            throw auditUnavailable("audit.spool_full");
         }
         VaultKey key = keyward.authenticator().authenticate(authorization, request.getRemoteAddr());
         event.key(key);
@@ -200,9 +199,12 @@ public final class KeywardFilter implements Filter {
             keyward.audit().beforeForwarding(event.toRow(keyward.config().nodeId(), keyward.redactor()));
         } catch (IOException e) {
             event.settled(keyward.spend().afterFailure(reservation, false));
-            throw new Refusal(Code.ERROR_UNAVAILABLE, 503, "the audit trail cannot be written now; calls are refused until it can",
-                    "audit.write_ahead");
+            throw auditUnavailable("audit.write_ahead");
         }
+    }
+
+    private static Refusal auditUnavailable(String rule) {
+        return new Refusal(Code.ERROR_UNAVAILABLE, 503, "the audit trail cannot be written now; calls are refused until it can", rule);
     }
 
     private Route routeByKey(VaultKey key, String rawPath, String rawQuery) {

@@ -49,12 +49,12 @@ public final class WriteAheadBenchmark {
                 AuditWriter writer = new AuditWriter(store.calls(), new AuditConfig(dir, defaults.spoolMaxBytes(), true,
                         defaults.batchSize(), defaults.queueCapacity()));
                 long[] times = run(writer, callers, perCaller);
-                long[] counts = writer.writeAheadCounts();
+                AuditWriter.WriteAhead counts = writer.writeAhead();
                 writer.flush(Duration.ofMinutes(5));
                 writer.close();
                 Arrays.sort(times);
                 System.out.printf("| %d | %,d | %.1f | %.1f | %.1f |%n", callers, times.length, times[times.length / 2] / 1e3,
-                        times[(int) (times.length * 0.99)] / 1e3, (double) counts[0] / Math.max(1, counts[1]));
+                        times[(int) (times.length * 0.99)] / 1e3, (double) counts.calls() / Math.max(1, counts.forces()));
             }
         }
     }
