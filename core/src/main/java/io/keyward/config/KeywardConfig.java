@@ -21,9 +21,12 @@ public record KeywardConfig(String mountPrefix, String nodeId, DatabaseConfig da
 
     public KeywardConfig {
         vendors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vendors));
-        if (spend.leaseUsd() != null && keys.revokePoll().isZero()) {
+        if (spend.leases().on() && keys.revokePoll().isZero()) {
             // A lease admits money without the database; only the revoke poll can take it back.
-            throw new ConfigException("spend.lease_usd", "needs keys.revoke_poll (it is off)");
+            if (spend.leases().explicit()) {
+                throw new ConfigException("spend.lease_usd", "needs keys.revoke_poll (it is off)");
+            }
+            spend = spend.withLeases(LeaseConfig.off());
         }
     }
 

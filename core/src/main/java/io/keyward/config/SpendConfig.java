@@ -23,14 +23,13 @@ import java.util.Map;
  * @param callCeilingMinutes minutes reserved for a call without {@code TimeLimit}
  * @param verificationUsd Twilio Verify price per verification
  * @param emailUsd Resend price per recipient of an email
- * @param leaseUsd null: every money-moving call reserves in MariaDB; otherwise each node reserves
- *     this much of a key's daily budget at a time and admits calls from it in memory (escrow leases)
+ * @param leases escrow leases: on by default (see {@link LeaseConfig})
  */
 public record SpendConfig(BigDecimal defaultDailyUsdCap, Map<String, BigDecimal> agentDailyUsdCaps,
                           BigDecimal unknownCostCeilingUsd, Map<String, BigDecimal> fxUsd,
                           Map<String, BigDecimal> smsSegmentUsd, Map<String, BigDecimal> mmsUsd,
                           Map<String, BigDecimal> callMinuteUsd, int callCeilingMinutes,
-                          BigDecimal verificationUsd, BigDecimal emailUsd, BigDecimal leaseUsd) {
+                          BigDecimal verificationUsd, BigDecimal emailUsd, LeaseConfig leases) {
 
     public SpendConfig {
         agentDailyUsdCaps = Map.copyOf(agentDailyUsdCaps);
@@ -46,18 +45,21 @@ public record SpendConfig(BigDecimal defaultDailyUsdCap, Map<String, BigDecimal>
         if (callCeilingMinutes <= 0) {
             throw new ConfigException("call_ceiling_minutes", "must be at least 1");
         }
-        if (leaseUsd != null && leaseUsd.signum() <= 0) {
-            throw new ConfigException("lease_usd", "must be more than 0 (leave it out to reserve every call in the database)");
-        }
     }
 
     /** Conservative (high) defaults, as of 2026; override them with your own rates. */
+    /** The same prices and caps with leases as given (tests, and a revoke poll that is off). */
+    public SpendConfig withLeases(LeaseConfig leases) {
+        return new SpendConfig(defaultDailyUsdCap, agentDailyUsdCaps, unknownCostCeilingUsd, fxUsd, smsSegmentUsd, mmsUsd,
+                callMinuteUsd, callCeilingMinutes, verificationUsd, emailUsd, leases);
+    }
+
     public static SpendConfig ofDefaults() {
         return new SpendConfig(null, Map.of(), null, defaultFx(),
                 Map.of("US", usd("0.0100"), "CA", usd("0.0100"), "GB", usd("0.0600"), "default", usd("0.1500")),
                 Map.of("US", usd("0.0300"), "CA", usd("0.0300"), "default", usd("0.5000")),
                 Map.of("US", usd("0.0200"), "CA", usd("0.0200"), "GB", usd("0.0500"), "default", usd("0.6000")),
-                240, usd("0.0600"), usd("0.0010"), null);
+                240, usd("0.0600"), usd("0.0010"), LeaseConfig.ofDefaults());
     }
 
     private static Map<String, BigDecimal> defaultFx() {
@@ -89,7 +91,8 @@ public record SpendConfig(BigDecimal defaultDailyUsdCap, Map<String, BigDecimal>
                                 @JsonProperty("call_ceiling_minutes") Integer callCeilingMinutes,
                                 @JsonProperty("verification_usd") String verificationUsd,
                                 @JsonProperty("email_usd") String emailUsd,
-                                @JsonProperty("lease_usd") String leaseUsd) {
+                                @JsonProperty("lease_usd") String leaseUsd,
+                                @JsonProperty("lease_ttl") String leaseTtl) {
         SpendConfig d = ofDefaults();
         return new SpendConfig(amount("default_daily_usd_cap", defaultDailyUsdCap, null),
                 amounts("agent_daily_usd_caps", agentDailyUsdCaps, Map.of(), false),
@@ -101,10 +104,10 @@ public record SpendConfig(BigDecimal defaultDailyUsdCap, Map<String, BigDecimal>
                 callCeilingMinutes == null ? d.callCeilingMinutes() : callCeilingMinutes,
                 amount("verification_usd", verificationUsd, d.verificationUsd()),
                 amount("email_usd", emailUsd, d.emailUsd()),
-                amount("lease_usd", leaseUsd, null));
+                LeaseConfig.parse(leaseUsd, leaseTtl));
     }
 
-    private static BigDecimal amount(String key, String text, BigDecimal fallback) {
+    static BigDecimal amount(String key, String text, BigDecimal fallback) {
         if (text == null || text.isBlank()) {
             return fallback;
         }

@@ -67,7 +67,7 @@ public final class Keyward implements AutoCloseable {
         this.vendorSecrets = new VendorSecrets(vendors, store.vendorSecrets(), new SecretCipher(config.secrets()), redactor);
         this.forwarder = new Forwarder(config.forward(), redactor);
         this.audit = new AuditWriter(store.calls(), config.audit());
-        this.guards = new Guards(config.guards(), store.keys());
+        this.guards = new Guards(config.guards(), store.keys(), keyCache::invalidateAll);
         this.spend = new Spend(store.spend(), config.spend(), config.audit().spoolDir());
         // Escrow leases admit money without asking the database: any change seen drops them.
         keyCache.onChange(spend::dropLeases);

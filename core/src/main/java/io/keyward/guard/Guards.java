@@ -24,12 +24,15 @@ public final class Guards {
     private final int revokeAfter;
     private final VaultKeyRepository keys;
     private final Map<String, AtomicInteger> loopRefusals = new ConcurrentHashMap<>();
+    private final Runnable afterRevoke;
 
-    public Guards(GuardsConfig config, VaultKeyRepository keys) {
+    /** @param afterRevoke run once the loop breaker revoked a key: drops what this node cached of it (and its escrow leases) */
+    public Guards(GuardsConfig config, VaultKeyRepository keys, Runnable afterRevoke) {
         this.rate = new RateGuard(config.ratePerSecond(), config.ratePerMinute());
         this.loops = new LoopBreaker(config.loopMaxRepeats(), config.loopWindow());
         this.revokeAfter = config.loopRevokeAfter();
         this.keys = keys;
+        this.afterRevoke = afterRevoke;
     }
 
     /** @throws Refusal {@code denied_rate_limit} or {@code denied_loop} */
@@ -46,6 +49,8 @@ public final class Guards {
                 if (keys.revoke(key.id(), reason)) {
                     LOG.warn("Vault key {} of agent {} {}", key.id(), key.agentName(), reason);
                 }
+                // Like a revoke through the admin API: it holds on this node at once, leased money included.
+                afterRevoke.run();
                 loopRefusals.remove(key.id());
                 throw new Refusal(Code.DENIED_LOOP, 429, loop.getMessage() + "; the key is now revoked", "guard.loop_revoked");
             }

@@ -1,93 +1,136 @@
 package io.keyward.spend;
 
+import io.keyward.config.LeaseConfig;
 import io.keyward.decision.Refusal;
-import io.keyward.store.ReserveCall;
+import io.keyward.store.ReservationEnd;
 import io.keyward.store.ReserveOutcome;
-import io.keyward.store.SettleCall;
 import io.keyward.store.SpendRepository;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Escrow leases: this node reserves a chunk of a key's daily budget in MariaDB with the same
  * conditional reservation a single call uses (so the chunk can never exceed the cap, and is only
- * granted to an unrevoked, unexpired, unswitched key), then admits that key's calls from the chunk
- * in memory, with no database round trip. A call the chunk cannot cover retires it (what is left
- * goes back to the ledger) and takes a new one; once less than half a chunk is left, the next one is
- * reserved in the background; when no chunk fits under the cap any more the caller reserves the
- * call alone, so the last of the budget is still spent exactly.
+ * granted to an unrevoked, unexpired, unswitched key), then admits that key's small calls from it
+ * in memory, with no database round trip per call.
  *
- * <p>Calls admitted from a lease settle like any other (reserved minus the estimate, spent plus
- * what was spent), so the ledger always holds {@code spent + reserved <= cap}. A revoke, kill
- * switch or expiry anywhere drops every lease at this node's next revoke poll; what a node that
- * crashed held stays reserved until the day's budget resets: under-use, never overshoot.
+ * <p>Crash-safe (sql/V12): the lease is a row with an expiry this node renews; if the node dies,
+ * any node gives back the row's money once it expires. Calls are admitted only from money already
+ * <em>drawn</em> from the row, a quarter chunk at a time (in the background before it runs out):
+ * drawn money may be at the vendor when a node dies, so expiry never gives it back. A crashed node
+ * thus leaves at most one draw reserved until the day resets; under-use, never overshoot.
+ *
+ * <p>Every call admitted from a lease settles by its own id ({@code <lease id>-<n>}), journaled and
+ * retried like any reservation. A revoke, kill switch or expiry seen at this node's revoke poll ends
+ * every lease here; a draw is refused for such a key in the database itself, so after a revoke a node
+ * admits at most what it had already drawn. Calls larger than one draw are reserved alone.
  */
-final class Leases {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Leases.class);
-    private final BigDecimal chunk;
+final class Leases implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Leases.class);
+    /** How long a call waits for a draw in flight before the lease is given up for this call. */
+    private static final Duration DRAW_WAIT = Duration.ofSeconds(5);
+    /** Calls one lease admits: their ids ({@code <lease>-c<n in base 36>}) must fit the 40 characters of a reservation id. */
+    private static final Duration RETIRE_DEADLINE = Duration.ofSeconds(2);
+    private static final long MAX_CALLS = 36L * 36 * 36 * 36 * 36 - 1;
+    private final LeaseConfig config;
     private final SpendRepository ledger;
-    private final Consumer<SettleCall> settle;
+    private final Settler settler;
     private final Runnable countRoundTrip;
     private final Map<String, Lease> byKey = new ConcurrentHashMap<>();
-    private final java.util.concurrent.ExecutorService topUps = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "keyward-lease-top-up");
+    private final ScheduledThreadPoolExecutor background = new ScheduledThreadPoolExecutor(2, r -> {
+        Thread t = new Thread(r, "keyward-leases");
         t.setDaemon(true);
         return t;
     });
 
     /** This node's lease on one key. Guarded by its own monitor. */
     private static final class Lease {
+        /** Null while the key has no live lease here. */
+        private String id;
         private LocalDate day;
-        private BigDecimal available = BigDecimal.ZERO;
+        private BigDecimal draw;
+        /** Draws made in the database (the row's {@code lease_draws}). */
+        private int draws;
+        /** What the row still holds: not yet drawn. */
+        private BigDecimal undrawn = BigDecimal.ZERO;
+        /** Drawn and not yet given to a call. */
+        private BigDecimal drawnLeft = BigDecimal.ZERO;
+        private long calls;
+        private boolean drawing;
+        /** A draw was refused: the lease was given back under this node, or its key was revoked. */
+        private boolean dead;
         /** The day on which no chunk fitted under the cap any more: until it ends, calls are reserved one by one. */
         private LocalDate nearCapOn;
-        /** Moves whenever the lease is given back, so a top-up that lands afterwards is given back too. */
-        private long generation;
-        private boolean toppingUp;
     }
 
-    Leases(BigDecimal chunk, SpendRepository ledger, Consumer<SettleCall> settle, Runnable countRoundTrip) {
-        this.chunk = chunk;
+    /** A call admitted from a lease: its id, and the drawn money it holds. */
+    record Admitted(String id, ReservationEnd.Drawn drawn) {
+    }
+
+    Leases(LeaseConfig config, SpendRepository ledger, Settler settler, Runnable countRoundTrip) {
+        this.config = config;
         this.ledger = ledger;
-        this.settle = settle;
+        this.settler = settler;
         this.countRoundTrip = countRoundTrip;
+        background.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        long ttl = config.ttl().toMillis();
+        background.scheduleWithFixedDelay(this::renew, ttl / 4, ttl / 4, TimeUnit.MILLISECONDS);
+        // Every node reaps, each at its own pace: a lease is given back once, whoever gets there first.
+        long reapEvery = ttl / 2 + ThreadLocalRandom.current().nextLong(ttl / 4 + 1);
+        background.scheduleWithFixedDelay(this::reap, reapEvery, reapEvery, TimeUnit.MILLISECONDS);
     }
 
     /**
-     * Takes {@code amount} from the key's lease, taking a new chunk first if needed.
+     * Takes {@code amount} from the key's lease, taking a new lease first if needed.
      *
-     * @return the ledger day the money is held on, or empty when no chunk fits under the cap (the
-     *     caller then reserves the call alone)
+     * @return the call's id and money, or empty when the call is larger than one draw or no chunk
+     *     fits under the cap any more (the caller then reserves the call alone)
      * @throws Refusal the key is revoked, expired or switched off, as {@code refusal} says
      */
-    Optional<LocalDate> take(String keyId, BigDecimal keyCap, BigDecimal amount, Function<ReserveOutcome, Refusal> refusal) {
+    Optional<Admitted> take(String keyId, BigDecimal keyCap, BigDecimal amount, Function<ReserveOutcome, Refusal> refusal) {
+        BigDecimal draw = config.drawUsd(keyCap);
+        if (amount.compareTo(draw) > 0) {
+            return Optional.empty();
+        }
         Lease lease = byKey.computeIfAbsent(keyId, k -> new Lease());
         synchronized (lease) {
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
-            if (lease.day != null && lease.day.equals(today) && lease.available.compareTo(amount) >= 0) {
-                lease.available = lease.available.subtract(amount);
-                topUpIfLow(keyId, keyCap, lease);
-                return Optional.of(lease.day);
+            if (lease.id != null && today.equals(lease.day) && !lease.dead && lease.draw.equals(draw) && lease.calls < MAX_CALLS
+                    && drawn(keyId, lease, amount)) {
+                return Optional.of(admit(keyId, lease, amount));
             }
-            retire(keyId, lease);
+            settler.endNow(retire(keyId, lease), RETIRE_DEADLINE);
             if (today.equals(lease.nearCapOn)) {
                 return Optional.empty();
             }
-            BigDecimal size = chunk.max(amount);
+            String id = "L" + java.util.UUID.randomUUID().toString().replace("-", "");
+            BigDecimal chunk = draw.multiply(BigDecimal.valueOf(LeaseConfig.DRAWS_PER_CHUNK));
             countRoundTrip.run();
-            ReserveOutcome outcome = ledger.reserve(new ReserveCall(keyId, size, keyCap, null, null, null, null, null, null));
+            ReserveOutcome outcome = ledger.grantLease(id, keyId, keyCap, chunk, draw, config.ttl());
             switch (outcome.outcome()) {
                 case "reserved" -> {
+                    lease.id = id;
                     lease.day = outcome.day();
-                    lease.available = size.subtract(amount);
-                    topUpIfLow(keyId, keyCap, lease);
-                    return Optional.of(outcome.day());
+                    lease.draw = draw;
+                    lease.draws = 1;
+                    lease.undrawn = chunk.subtract(draw);
+                    lease.drawnLeft = draw;
+                    lease.calls = 0;
+                    lease.dead = false;
+                    return Optional.of(admit(keyId, lease, amount));
                 }
                 case "revoked", "expired", "frozen" -> throw refusal.apply(outcome);
                 default -> {
@@ -98,49 +141,80 @@ final class Leases {
         }
     }
 
+    /** Called holding the lease's monitor, with {@code amount} drawn. */
+    private Admitted admit(String keyId, Lease lease, BigDecimal amount) {
+        lease.drawnLeft = lease.drawnLeft.subtract(amount);
+        if (lease.drawnLeft.compareTo(lease.draw.divide(BigDecimal.valueOf(2))) < 0) {
+            startDraw(keyId, lease);
+        }
+        return new Admitted(lease.id + "-c" + Long.toString(++lease.calls, 36), new ReservationEnd.Drawn(keyId, lease.day, amount));
+    }
+
     /**
-     * Once less than half a chunk is left, reserves the next chunk in the background, so the calls
-     * that come next find money in the lease instead of waiting for the database. Called holding
-     * the lease's monitor.
+     * Whether {@code amount} is drawn, waiting for a draw when it is not (one is started if none is
+     * in flight). Called holding the lease's monitor, which the wait releases.
      */
-    private void topUpIfLow(String keyId, BigDecimal keyCap, Lease lease) {
-        LocalDate day = lease.day;
-        if (lease.toppingUp || day == null || day.equals(lease.nearCapOn)
-                || lease.available.compareTo(chunk.divide(BigDecimal.valueOf(2))) >= 0) {
+    private boolean drawn(String keyId, Lease lease, BigDecimal amount) {
+        long until = System.nanoTime() + DRAW_WAIT.toNanos();
+        String id = lease.id;
+        while (lease.drawnLeft.compareTo(amount) < 0) {
+            if (!id.equals(lease.id) || lease.dead || !lease.drawing && lease.undrawn.compareTo(lease.draw) < 0) {
+                return false;
+            }
+            startDraw(keyId, lease);
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(lease, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return id.equals(lease.id);
+    }
+
+    /** Draws the next quarter in the background, unless one is in flight or none is left. Called holding the monitor. */
+    private void startDraw(String keyId, Lease lease) {
+        if (lease.drawing || lease.dead || lease.undrawn.compareTo(lease.draw) < 0) {
             return;
         }
-        lease.toppingUp = true;
-        long generation = lease.generation;
+        lease.drawing = true;
+        String id = lease.id;
+        int draws = lease.draws;
+        BigDecimal draw = lease.draw;
+        LocalDate day = lease.day;
         try {
-            topUps.execute(() -> topUp(keyId, keyCap, lease, generation, day));
+            background.execute(() -> finishDraw(keyId, lease, id, draws, draw, day));
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            lease.toppingUp = false;
+            lease.drawing = false;
         }
     }
 
-    private void topUp(String keyId, BigDecimal keyCap, Lease lease, long generation, LocalDate day) {
-        ReserveOutcome outcome;
+    private void finishDraw(String keyId, Lease lease, String id, int draws, BigDecimal draw, LocalDate day) {
+        boolean made;
         try {
             countRoundTrip.run();
-            outcome = ledger.reserve(new ReserveCall(keyId, chunk, keyCap, null, null, null, null, null, null));
+            made = ledger.drawLease(id, draws, draw, config.ttl());
         } catch (RuntimeException e) {
-            synchronized (lease) {
-                lease.toppingUp = false;
-            }
-            return;
+            LOG.debug("Could not draw from lease {}: {}", id, e.toString());
+            made = false;
         }
         synchronized (lease) {
-            lease.toppingUp = false;
-            if (outcome.outcome().equals("reserved")) {
-                if (lease.generation == generation && day.equals(lease.day) && day.equals(outcome.day())) {
-                    lease.available = lease.available.add(chunk);
-                } else {
-                    giveBack(keyId, outcome.day(), chunk);
-                }
-            } else if (outcome.outcome().startsWith("over_")) {
-                lease.nearCapOn = outcome.day();
+            lease.drawing = false;
+            if (made && id.equals(lease.id)) {
+                lease.draws++;
+                lease.undrawn = lease.undrawn.subtract(draw);
+                lease.drawnLeft = lease.drawnLeft.add(draw);
+            } else if (made) {
+                // The lease ended while this draw was in flight: what it drew goes back too.
+                settler.submit(ReservationEnd.drawn(id + "-d" + draws, new ReservationEnd.Drawn(keyId, day, draw), BigDecimal.ZERO, true));
+            } else if (id.equals(lease.id)) {
+                lease.dead = true;
             }
-            // revoked, expired, frozen: the next revoke poll drops the lease; nothing was reserved.
+            lease.notifyAll();
         }
     }
 
@@ -151,45 +225,101 @@ final class Leases {
             return BigDecimal.ZERO;
         }
         synchronized (lease) {
-            return lease.available;
+            return lease.id == null ? BigDecimal.ZERO : lease.undrawn.add(lease.drawnLeft);
         }
     }
 
-    /** Gives every lease's rest back to the ledger: keys, switches or secrets changed, or the node stops. */
+    /** Gives every lease back, in one batch: keys, switches or secrets changed, or the node stops. */
     void dropAll() {
+        List<ReservationEnd> ends = new ArrayList<>();
         byKey.forEach((keyId, lease) -> {
             synchronized (lease) {
-                retire(keyId, lease);
+                ends.addAll(retire(keyId, lease));
                 lease.nearCapOn = null;
             }
         });
+        if (!ends.isEmpty()) {
+            settler.endNow(ends, RETIRE_DEADLINE);
+        }
     }
 
     /**
-     * Gives the rest back at once (not queued), so the reservation that may follow sees it. If the
-     * database cannot take it, it stays reserved: under-use until the day resets, never overshoot.
+     * Gives the key's lease back, if it has money here (after a call reserved alone was refused
+     * over the cap: the money this node holds may be what it needs).
+     *
+     * @return whether there was any to give back
      */
-    private void retire(String keyId, Lease lease) {
-        if (lease.day != null && lease.available.signum() > 0) {
-            giveBack(keyId, lease.day, lease.available);
+    boolean giveBack(String keyId) {
+        Lease lease = byKey.get(keyId);
+        if (lease == null) {
+            return false;
         }
-        lease.day = null;
-        lease.available = BigDecimal.ZERO;
-        lease.generation++;
+        synchronized (lease) {
+            List<ReservationEnd> ends = retire(keyId, lease);
+            settler.endNow(ends, RETIRE_DEADLINE);
+            return !ends.isEmpty();
+        }
     }
 
-    private void giveBack(String keyId, LocalDate day, BigDecimal amount) {
+    /**
+     * Ends the lease here and says what goes back: its row's undrawn money and what is left of its
+     * draws. Callers end them at once if the database takes them within {@link #RETIRE_DEADLINE}
+     * (so a reservation that follows sees the money), else they are journaled and retried. Called
+     * holding the lease's monitor.
+     */
+    private List<ReservationEnd> retire(String keyId, Lease lease) {
+        if (lease.id == null) {
+            return List.of();
+        }
+        List<ReservationEnd> ends = new ArrayList<>(2);
+        ends.add(ReservationEnd.released(lease.id));
+        if (lease.drawnLeft.signum() > 0) {
+            ends.add(ReservationEnd.drawn(lease.id + "-r", new ReservationEnd.Drawn(keyId, lease.day, lease.drawnLeft),
+                    BigDecimal.ZERO, true));
+        }
+        lease.id = null;
+        lease.undrawn = BigDecimal.ZERO;
+        lease.drawnLeft = BigDecimal.ZERO;
+        lease.dead = false;
+        return ends;
+    }
+
+    /** Keeps this node's live leases from expiring. */
+    private void renew() {
+        List<String> live = new ArrayList<>();
+        byKey.values().forEach(lease -> {
+            synchronized (lease) {
+                if (lease.id != null && !lease.dead) {
+                    live.add(lease.id);
+                }
+            }
+        });
         try {
-            settle.accept(new SettleCall(keyId, day, null, null, amount, BigDecimal.ZERO));
+            for (int from = 0; from < live.size(); from += 500) {
+                ledger.renewLeases(live.subList(from, Math.min(live.size(), from + 500)), config.ttl());
+            }
         } catch (RuntimeException e) {
-            LOG.warn("Could not give back the rest of a lease on key {}: {}", keyId, e.getClass().getSimpleName());
+            LOG.debug("Could not renew {} leases: {}", live.size(), e.toString());
         }
     }
 
-    /** Stops topping up and gives every lease back (the node stops). */
-    void close() throws InterruptedException {
-        topUps.shutdown();
-        topUps.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+    /** Gives back leases that nobody renewed (their node crashed, or lost the database). */
+    private void reap() {
+        try {
+            int reaped = ledger.reapExpiredLeases();
+            if (reaped > 0) {
+                LOG.info("Gave back {} expired escrow leases (a node stopped renewing them)", reaped);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("Could not reap expired leases: {}", e.toString());
+        }
+    }
+
+    /** Stops drawing and renewing and gives every lease back (the node stops). */
+    @Override
+    public void close() throws InterruptedException {
+        background.shutdown();
+        background.awaitTermination(5, TimeUnit.SECONDS);
         dropAll();
     }
 }

@@ -1,5 +1,6 @@
 package io.keyward.spend;
 
+import io.keyward.store.ReservationEnd;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 
@@ -12,13 +13,15 @@ import java.time.LocalDate;
  * @param idempotencyKey the Idempotency-Key it was reserved under (a vendor that deduplicates), or null:
  *     releasing the reservation also forgets the key, so a retry after a release is priced again
  * @param id the id this node chose for the reservation (sql/V11), by which its settle or release is
- *     idempotent; null for a call admitted from an escrow lease, which settles against the lease's key row
+ *     idempotent
+ * @param drawn for a call admitted from an escrow lease, the drawn money it holds (it has no row
+ *     until it ends); null for a reservation of its own
  */
 public record Reservation(String keyId, LocalDate day, BigDecimal estimateUsd, String runId, String agent, boolean replay,
-                          String idempotencyKey, String id) {
+                          String idempotencyKey, String id, ReservationEnd.Drawn drawn) {
 
     /** No money held: a call that moves none. */
-    public static final Reservation NONE = new Reservation(null, null, null, null, null, false, null, null);
+    public static final Reservation NONE = new Reservation(null, null, null, null, null, false, null, null, null);
 
     public boolean holdsMoney() {
         return keyId != null && !replay;

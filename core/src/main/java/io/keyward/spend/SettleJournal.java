@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * database may be unreachable or refusing commits; the ledger alone cannot tell a call still at the
  * vendor from one answered whose settle was lost.
  *
- * <p>One line per event, appended: {@code E <id> <spent> S|R} when a reservation's end is owed,
+ * <p>One line per event, appended: {@code E <id> <spent> S|R} when a reservation's end is owed
+ * (followed by {@code <key id> <day> <reserved>} for money drawn from an escrow lease, which has no row to read them from),
  * {@code D <id>} once it is in the ledger. Lines are written (to the OS) before the settle is
  * tried, so a killed process loses none; they are forced to the disk once per batch, before the
  * batch is sent. A torn last line (a crash mid-write) is ignored: its settle was never attempted,
@@ -64,7 +65,7 @@ final class SettleJournal implements AutoCloseable {
 
     synchronized void owed(ReservationEnd end) {
         open.put(end.reservationId(), end);
-        append("E " + end.reservationId() + " " + end.spentUsd().toPlainString() + " " + (end.released() ? "R" : "S") + "\n");
+        append(line(end));
     }
 
     synchronized void done(Collection<String> ids) {
@@ -96,17 +97,26 @@ final class SettleJournal implements AutoCloseable {
         for (String line : (end < 0 ? "" : text.substring(0, end)).split("\n")) {
             String[] f = line.split(" ");
             try {
-                if (f.length == 4 && f[0].equals("E")) {
-                    open.put(f[1], new ReservationEnd(f[1], new BigDecimal(f[2]), f[3].equals("R")));
+                if ((f.length == 4 || f.length == 7) && f[0].equals("E")) {
+                    ReservationEnd.Drawn drawn = f.length == 4 ? null
+                            : new ReservationEnd.Drawn(f[4], java.time.LocalDate.parse(f[5]), new BigDecimal(f[6]));
+                    open.put(f[1], new ReservationEnd(f[1], new BigDecimal(f[2]), f[3].equals("R"), drawn));
                 } else if (f.length == 2 && f[0].equals("D")) {
                     open.remove(f[1]);
                 } else if (!line.isEmpty()) {
                     LOG.warn("Skipping a malformed line of {}", file);
                 }
-            } catch (NumberFormatException e) {
+            } catch (NumberFormatException | java.time.format.DateTimeParseException e) {
                 LOG.warn("Skipping a malformed line of {}", file);
             }
         }
+    }
+
+    /** {@code E <id> <spent> S|R}, and for money drawn from a lease {@code <key id> <day> <reserved>} after it. */
+    private static String line(ReservationEnd end) {
+        String line = "E " + end.reservationId() + " " + end.spentUsd().toPlainString() + " " + (end.released() ? "R" : "S");
+        ReservationEnd.Drawn drawn = end.drawn();
+        return (drawn == null ? line : line + " " + drawn.keyId() + " " + drawn.day() + " " + drawn.reservedUsd().toPlainString()) + "\n";
     }
 
     private void append(String lines) {
@@ -142,8 +152,7 @@ final class SettleJournal implements AutoCloseable {
     /** Replaces the file with one holding only what is still owed, atomically, and appends to it from then on. */
     private void rewrite() throws IOException {
         StringBuilder text = new StringBuilder();
-        open.values().forEach(e -> text.append("E ").append(e.reservationId()).append(' ').append(e.spentUsd().toPlainString())
-                .append(' ').append(e.released() ? "R" : "S").append('\n'));
+        open.values().forEach(e -> text.append(line(e)));
         Path next = file.resolveSibling(FILE + ".next");
         try (FileChannel out = OwnerOnlyFiles.open(next, StandardOpenOption.TRUNCATE_EXISTING)) {
             out.write(ByteBuffer.wrap(text.toString().getBytes(StandardCharsets.UTF_8)));

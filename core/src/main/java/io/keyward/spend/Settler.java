@@ -66,21 +66,28 @@ final class Settler implements AutoCloseable {
     }
 
     /**
-     * Ends the reservation on the calling thread, retrying conflicts until {@code deadline}: for a
-     * release that a retry of the agent's must see. If it has not landed by then it is owed like any
-     * other and lands later (meanwhile the Idempotency-Key still answers 409, in flight).
+     * Ends reservations on the calling thread, retrying conflicts until {@code deadline}: for a
+     * release that what follows must see (an agent's retry with the same Idempotency-Key, the next
+     * lease). What has not landed by then is owed like any other and lands later (meanwhile an
+     * Idempotency-Key still answers 409, in flight).
      *
-     * @return whether it landed before the deadline
+     * @return whether they landed before the deadline
      */
-    boolean endNow(ReservationEnd end, Duration deadline) {
+    boolean endNow(List<ReservationEnd> ends, Duration deadline) {
+        if (ends.isEmpty()) {
+            return true;
+        }
         if (journal != null) {
-            journal.owed(end);
+            ends.forEach(journal::owed);
         }
         long until = System.nanoTime() + deadline.toNanos();
+        List<ReservationEnd> left = new ArrayList<>(ends);
         for (int attempt = 1; System.nanoTime() < until; attempt++) {
             try {
-                if (!ledger.end(List.of(end)).isEmpty()) {
-                    landed(Set.of(end.reservationId()));
+                Set<String> ended = ledger.end(left);
+                landed(ended);
+                left.removeIf(end -> ended.contains(end.reservationId()));
+                if (left.isEmpty()) {
                     return true;
                 }
             } catch (RuntimeException e) {
@@ -88,7 +95,7 @@ final class Settler implements AutoCloseable {
             }
             sleepQuietly(Math.min(backoffMillis(attempt), Math.max(0, (until - System.nanoTime()) / 1_000_000)));
         }
-        pending.put(end.reservationId(), end);
+        left.forEach(end -> pending.put(end.reservationId(), end));
         wake();
         return false;
     }

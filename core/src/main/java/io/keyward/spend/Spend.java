@@ -16,7 +16,6 @@ import io.keyward.store.LedgerRow;
 import io.keyward.store.ReserveCall;
 import io.keyward.store.ReservationEnd;
 import io.keyward.store.ReserveOutcome;
-import io.keyward.store.SettleCall;
 import io.keyward.store.SpendRepository;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -27,15 +26,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * only if the key is still unrevoked and unexpired; over a cap the call goes no further. After:
  * the reservation is settled with the cost the vendor states (or the estimate), or released when
  * the vendor certainly did not act. Settling happens off the request thread, by the reservation's
- * id, journaled on local disk and retried until it lands ({@link Settler}); only a call admitted
- * from an escrow lease settles the old way, once, where a lost settle leaves money reserved: under-use, never overshoot.
+ * id, journaled on local disk and retried until it lands ({@link Settler}); a call admitted from an
+ * escrow lease ({@link Leases}) too, by an id derived from its lease's.
  */
 public final class Spend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Spend.class);
@@ -58,15 +51,9 @@ public final class Spend implements AutoCloseable {
 
     private final SpendRepository ledger;
     private final SpendConfig config;
-    private final ExecutorService settler = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "keyward-spend-settler");
-        t.setDaemon(true);
-        return t;
-    });
     private final Map<String, Seen> budgets = new ConcurrentHashMap<>();
     private final AtomicLong roundTrips = new AtomicLong();
-    private final Queue<SettleCall> pendingSettles = new ConcurrentLinkedQueue<>();
-    /** Null unless {@code spend.lease_usd} is set. */
+    /** Null when {@code spend.lease_usd} is off. */
     private final Leases leases;
 
     /** A key's ledger row as last read, and when. */
@@ -87,13 +74,12 @@ public final class Spend implements AutoCloseable {
     public Spend(SpendRepository ledger, SpendConfig config, java.nio.file.Path journalDir) {
         this.ledger = ledger;
         this.config = config;
-        this.leases = config.leaseUsd() == null ? null
-                : new Leases(config.leaseUsd(), ledger, ledger::settle, roundTrips::incrementAndGet);
         try {
             this.byId = new Settler(ledger, journalDir == null ? null : new SettleJournal(journalDir));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot open the settle journal in " + journalDir, e);
         }
+        this.leases = config.leases().on() ? new Leases(config.leases(), ledger, byId, roundTrips::incrementAndGet) : null;
     }
 
     /**
@@ -125,28 +111,25 @@ public final class Spend implements AutoCloseable {
         if (leases != null && idempotencyKey == null && runId == null && agentCap == null) {
             // Retries with an Idempotency-Key need the database to be recognised, and run and agent
             // budgets are shared beyond this key: those calls are reserved one by one below.
-            Optional<LocalDate> leased = leases.take(key.id(), keyCap, amount, outcome -> refusal(key, outcome, amount));
+            Optional<Leases.Admitted> leased = leases.take(key.id(), keyCap, amount, outcome -> refusal(key, outcome, amount));
             if (leased.isPresent()) {
-                return new Reservation(key.id(), leased.get(), amount, null, null, false, null, null);
+                Leases.Admitted admitted = leased.get();
+                return new Reservation(key.id(), admitted.drawn().day(), amount, null, null, false, null, admitted.id(), admitted.drawn());
             }
         }
-        roundTrips.incrementAndGet();
-        // Chosen before the first attempt: every retry of this reservation (a Galera conflict, a lost
-        // answer) carries it, so the database holds the money once however often it is asked.
+        ReserveCall reserve = new ReserveCall(key.id(), amount, keyCap, idempotencyKey,
+                idempotencyKey == null ? null : requestHash(vendor, call),
+                runId, runId == null ? null : key.runUsdCap(), agentCap == null ? null : key.agentName(), agentCap);
         String reservationId = java.util.UUID.randomUUID().toString();
-        ReserveOutcome outcome;
-        try {
-            outcome = ledger.reserveOnce(reservationId, new ReserveCall(key.id(), amount, keyCap, idempotencyKey,
-                    idempotencyKey == null ? null : requestHash(vendor, call),
-                    runId, runId == null ? null : key.runUsdCap(), agentCap == null ? null : key.agentName(), agentCap));
-        } catch (RuntimeException e) {
-            // The call is refused and goes nowhere. An attempt may have committed before the failure
-            // (its answer lost with the connection): give that back by id; if none did, nothing is found.
-            byId.submit(ReservationEnd.released(reservationId));
-            throw e;
+        ReserveOutcome outcome = reserveAlone(reservationId, reserve);
+        if (outcome.outcome().equals("over_key_cap") && leases != null && leases.giveBack(key.id())) {
+            // This node's own lease may hold what the call needs: asked again without it. The first
+            // attempt reserved nothing, so a new id is safe.
+            reservationId = java.util.UUID.randomUUID().toString();
+            outcome = reserveAlone(reservationId, reserve);
         }
         Reservation reservation = new Reservation(key.id(), outcome.day(), amount, runId,
-                agentCap == null ? null : key.agentName(), outcome.outcome().equals("replay"), idempotencyKey, reservationId);
+                agentCap == null ? null : key.agentName(), outcome.outcome().equals("replay"), idempotencyKey, reservationId, null);
         switch (outcome.outcome()) {
             case "reserved" -> {
                 budgets.computeIfPresent(key.id(), (id, seen) -> new Seen(seen.remaining().subtract(amount), seen.readAtNanos()));
@@ -163,6 +146,19 @@ public final class Spend implements AutoCloseable {
                 return reservation;
             }
             default -> throw refusal(key, outcome, amount);
+        }
+    }
+
+    /** One reservation under its id, chosen before the first attempt: however often it is retried, the money is held once. */
+    private ReserveOutcome reserveAlone(String reservationId, ReserveCall reserve) {
+        roundTrips.incrementAndGet();
+        try {
+            return ledger.reserveOnce(reservationId, reserve);
+        } catch (RuntimeException e) {
+            // The call is refused and goes nowhere. An attempt may have committed before the failure
+            // (its answer lost with the connection): give that back by id; if none did, nothing is found.
+            byId.submit(ReservationEnd.released(reservationId));
+            throw e;
         }
     }
 
@@ -229,14 +225,14 @@ public final class Spend implements AutoCloseable {
             return Settlement.NOTHING;
         }
         if (!vendorMayHaveActed) {
-            if (reservation.id() == null) {
-                settleLater(reservation, BigDecimal.ZERO);
+            if (reservation.drawn() != null) {
+                byId.submit(ReservationEnd.drawn(reservation.id(), reservation.drawn(), BigDecimal.ZERO, true));
             } else if (reservation.idempotencyKey() != null) {
                 // Before the agent hears of the failure: a retry with this key must find the
                 // reservation gone and reserve again, never ride on one that was given back. If the
                 // release cannot land in time it lands later; until then the key's first call was
                 // never answered, so a retry is refused 409 (in flight), never let through for free.
-                byId.endNow(ReservationEnd.released(reservation.id()), RELEASE_DEADLINE);
+                byId.endNow(java.util.List.of(ReservationEnd.released(reservation.id())), RELEASE_DEADLINE);
             } else {
                 byId.submit(ReservationEnd.released(reservation.id()));
             }
@@ -255,16 +251,13 @@ public final class Spend implements AutoCloseable {
     }
 
     private void settleLater(Reservation reservation, BigDecimal spent) {
-        if (reservation.id() != null) {
-            byId.submit(ReservationEnd.settled(reservation.id(), spent));
-        } else {
-            settleLater(settleCall(reservation, spent));
-        }
+        byId.submit(reservation.drawn() != null ? ReservationEnd.drawn(reservation.id(), reservation.drawn(), spent, false)
+                : ReservationEnd.settled(reservation.id(), spent));
     }
 
-    private static SettleCall settleCall(Reservation reservation, BigDecimal spent) {
-        return new SettleCall(reservation.keyId(), reservation.day(), reservation.runId(), reservation.agent(),
-                reservation.estimateUsd(), spent);
+    /** What this node's escrow lease on the key still holds (part of the key's {@code reserved_usd}): zero without one. */
+    public BigDecimal leased(String keyId) {
+        return leases == null ? BigDecimal.ZERO : leases.available(keyId);
     }
 
     /** The key's remaining daily budget as this node last read it (at most a second old). */
@@ -290,44 +283,9 @@ public final class Spend implements AutoCloseable {
         return new Budget(seen.remaining().add(leased).max(BigDecimal.ZERO), reset);
     }
 
-    private void settleLater(SettleCall call) {
-        pendingSettles.add(call);
-        settler.execute(this::writeSettles);
-    }
-
-    /** The budget rows one settle touches; settles of the same rows add up into one UPDATE. */
-    private record SettleTarget(String keyId, LocalDate day, String runId, String agent) {
-    }
-
-    /**
-     * Writes every settle queued so far, one UPDATE per key and day (the UPDATE is additive, so the
-     * sum of several settles is the same as each in turn). Under load this turns a write per call
-     * into a write per key per batch, which is what keeps the ledger row from being the bottleneck.
-     */
-    private void writeSettles() {
-        Map<SettleTarget, SettleCall> merged = new LinkedHashMap<>();
-        for (SettleCall call; (call = pendingSettles.poll()) != null; ) {
-            merged.merge(new SettleTarget(call.keyId(), call.day(), call.runId(), call.agent()), call,
-                    (a, b) -> new SettleCall(a.keyId(), a.day(), a.runId(), a.agent(),
-                            a.reserved().add(b.reserved()), a.spent().add(b.spent())));
-        }
-        for (SettleCall call : merged.values()) {
-            try {
-                ledger.settle(call);
-            } catch (RuntimeException e) {
-                // The reservation stays held: the budget is under-used until the day resets, never overshot.
-                LOG.warn("Could not settle a reservation of key {}: {}", call.keyId(), e.getClass().getSimpleName());
-            }
-        }
-    }
-
     /** Waits until every settle handed over so far is written, retries included (tests, shutdown). */
     public boolean flush(Duration timeout) throws InterruptedException {
-        long until = System.nanoTime() + timeout.toNanos();
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-        settler.execute(done::countDown);
-        return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                && byId.flush(Duration.ofNanos(Math.max(0, until - System.nanoTime())));
+        return byId.flush(timeout);
     }
 
     /** Settles and releases owed to the ledger and not yet in it (journaled). */
@@ -399,8 +357,6 @@ public final class Spend implements AutoCloseable {
         if (leases != null) {
             leases.close();
         }
-        settler.shutdown();
-        settler.awaitTermination(10, TimeUnit.SECONDS);
         try {
             byId.close();
         } catch (InterruptedException e) {

@@ -5,8 +5,6 @@ import org.apache.ibatis.annotations.Param;
 
 /** {@code spend_ledger} and the {@code keyward_reserve} procedure; SQL in SpendMapper.xml beside this interface. */
 public interface SpendMapper {
-    ReserveOutcome reserve(ReserveCall call);
-
     /** {@code keyward_reserve_once} (sql/V11): outcome already_reserved when this id's reservation committed before. */
     ReserveOutcome reserveOnce(@Param("id") String reservationId, @Param("call") ReserveCall call);
 
@@ -17,6 +15,25 @@ public interface SpendMapper {
 
     /** Moves one reservation from held to settled or released; 0 when it was no longer held. */
     int endReservation(@Param("id") String id, @Param("state") String state, @Param("spent") java.math.BigDecimal spent);
+
+    /** Writes the row of money drawn from a lease as it ends; 0 when a row with this id exists (it ended before). */
+    int insertEnded(@Param("id") String id, @Param("drawn") ReservationEnd.Drawn drawn, @Param("state") String state,
+                    @Param("spent") java.math.BigDecimal spent);
+
+    /** {@code keyward_lease_once} (sql/V12): outcome already_reserved when this lease was granted before. */
+    ReserveOutcome leaseOnce(@Param("id") String leaseId, @Param("keyId") String keyId, @Param("amount") java.math.BigDecimal amount,
+                             @Param("drawn") java.math.BigDecimal drawn, @Param("ttlMillis") long ttlMillis);
+
+    /** The lease's draw number {@code draws + 1}; 0 when it is not live, not the next draw, or cannot cover it. */
+    int drawLease(@Param("id") String leaseId, @Param("draws") int draws, @Param("amount") java.math.BigDecimal amount,
+                  @Param("ttlMillis") long ttlMillis);
+
+    Integer leaseDraws(@Param("id") String leaseId);
+
+    int renewLeases(@Param("ids") java.util.Collection<String> leaseIds, @Param("ttlMillis") long ttlMillis);
+
+    /** Live leases whose expiry has passed, locked until the transaction ends, in id order. */
+    List<HeldReservation> lockExpiredLeases(@Param("limit") int limit);
 
     int purgeReservations(@Param("limit") int limit);
 

@@ -1,5 +1,6 @@
 package io.keyward.store;
 
+import java.math.BigDecimal;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -47,15 +48,30 @@ public final class SpendRepository {
      * holding nothing more — never a second reservation, never a false {@code over_key_cap}.
      */
     public ReserveOutcome reserveOnce(String reservationId, ReserveCall call) {
+        return once(reservationId, call, mapper -> mapper.reserveOnce(reservationId, call));
+    }
+
+    /**
+     * Grants an escrow lease exactly once under {@code leaseId} (sql/V12): {@code amount} reserved on
+     * the key's row, the lease's row holding what is not yet drawn, expiring {@code ttl} from now
+     * unless renewed. Retried like {@link #reserveOnce}.
+     */
+    public ReserveOutcome grantLease(String leaseId, String keyId, BigDecimal keyCap, BigDecimal amount, BigDecimal drawn, Duration ttl) {
+        ReserveCall call = new ReserveCall(keyId, amount, keyCap, null, null, null, null, null, null);
+        return once(leaseId, call, mapper -> mapper.leaseOnce(leaseId, keyId, amount, drawn, ttl.toMillis()));
+    }
+
+    /** One reservation or lease under its id, conflicts retried until {@link #RESERVE_DEADLINE}. */
+    private ReserveOutcome once(String id, ReserveCall call, java.util.function.Function<SpendMapper, ReserveOutcome> attempt) {
         long deadline = System.nanoTime() + RESERVE_DEADLINE.toNanos();
         int rowsCreated = 0;
         boolean reconnected = false;
-        for (int attempt = 1; ; attempt++) {
+        for (int attemptNo = 1; ; attemptNo++) {
             try (SqlSession s = sessions.openSession(true)) {
                 SpendMapper mapper = s.getMapper(SpendMapper.class);
-                faults.beforeReserve(reservationId, attempt);
-                ReserveOutcome outcome = mapper.reserveOnce(reservationId, call);
-                faults.afterReserve(reservationId, attempt);
+                faults.beforeReserve(id, attemptNo);
+                ReserveOutcome outcome = attempt.apply(mapper);
+                faults.afterReserve(id, attemptNo);
                 switch (outcome.outcome()) {
                     case "already_reserved" -> {
                         foundCommitted.incrementAndGet();
@@ -74,7 +90,7 @@ public final class SpendRepository {
             } catch (SQLException | PersistenceException e) {
                 boolean lost = ConnectionLoss.lostConnection(e);
                 boolean again = Conflicts.retryable(e) || Conflicts.duplicateId(e) || lost && !reconnected;
-                long pause = backoffMillis(attempt);
+                long pause = backoffMillis(attemptNo);
                 if (!again || System.nanoTime() + pause * 1_000_000 > deadline) {
                     throw e instanceof PersistenceException pe ? pe : new PersistenceException(e);
                 }
@@ -85,6 +101,90 @@ public final class SpendRepository {
                 reserveRetries.incrementAndGet();
                 sleep(pause);
             }
+        }
+    }
+
+    /**
+     * Draws {@code amount} from a live lease as its draw number {@code draws + 1}, renewing it.
+     * Idempotent by that number: a retry after a conflict, or after an attempt whose answer was
+     * lost, finds the draw made and answers true without drawing again.
+     *
+     * @return false when the lease is no longer live (expired and given back, ended), cannot cover
+     *     the amount, or its key was revoked, expired or switched off
+     */
+    public boolean drawLease(String leaseId, int draws, BigDecimal amount, Duration ttl) {
+        long deadline = System.nanoTime() + RESERVE_DEADLINE.toNanos();
+        for (int attempt = 1; ; attempt++) {
+            try (SqlSession s = sessions.openSession(true)) {
+                SpendMapper mapper = s.getMapper(SpendMapper.class);
+                faults.beforeReserve(leaseId, attempt);
+                if (mapper.drawLease(leaseId, draws, amount, ttl.toMillis()) == 1) {
+                    faults.afterReserve(leaseId, attempt);
+                    return true;
+                }
+                Integer made = mapper.leaseDraws(leaseId);
+                if (made != null && made == draws + 1) {
+                    foundCommitted.incrementAndGet();
+                    return true;
+                }
+                return false;
+            } catch (SQLException | PersistenceException e) {
+                long pause = backoffMillis(attempt);
+                if (!(Conflicts.retryable(e) || ConnectionLoss.lostConnection(e)) || System.nanoTime() + pause * 1_000_000 > deadline) {
+                    throw e instanceof PersistenceException pe ? pe : new PersistenceException(e);
+                }
+                reserveRetries.incrementAndGet();
+                sleep(pause);
+            }
+        }
+    }
+
+    /** Moves these live leases' expiry to {@code ttl} from now; one that has ended is left alone. */
+    public int renewLeases(java.util.Collection<String> leaseIds, Duration ttl) {
+        if (leaseIds.isEmpty()) {
+            return 0;
+        }
+        try (SqlSession s = sessions.openSession(true)) {
+            return s.getMapper(SpendMapper.class).renewLeases(leaseIds, ttl.toMillis());
+        }
+    }
+
+    /**
+     * Gives back what expired leases had not drawn, whichever node held them (a node that stopped
+     * renewing has crashed or lost the database): in one transaction, each lease ends and its
+     * undrawn money leaves {@code reserved_usd}. Money drawn from it stays reserved: its calls may
+     * have reached the vendor. A lease renewed meanwhile is no longer selected, and a node that
+     * reaps at the same time finds it ended.
+     *
+     * @return how many leases were given back
+     */
+    public int reapExpiredLeases() {
+        try (SqlSession s = sessions.openSession(false)) {
+            SpendMapper mapper = s.getMapper(SpendMapper.class);
+            List<HeldReservation> expired = mapper.lockExpiredLeases(200);
+            Budgets perBudget = new Budgets();
+            for (HeldReservation lease : expired) {
+                mapper.endReservation(lease.id(), "released", BigDecimal.ZERO);
+                perBudget.add(lease.keyId(), lease.day(), lease.runId(), lease.agent(), lease.amountUsd(), BigDecimal.ZERO);
+            }
+            perBudget.settle(mapper);
+            s.commit();
+            return expired.size();
+        }
+    }
+
+    /** What a batch moves out of reserved (and into spent), merged per budget row. */
+    private static final class Budgets {
+        private final Map<List<Object>, SettleCall> rows = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+
+        void add(String keyId, LocalDate day, String runId, String agent, BigDecimal reserved, BigDecimal spent) {
+            rows.merge(java.util.Arrays.asList(keyId, day, runId, agent), new SettleCall(keyId, day, runId, agent, reserved, spent),
+                    (a, b) -> new SettleCall(a.keyId(), a.day(), a.runId(), a.agent(), a.reserved().add(b.reserved()), a.spent().add(b.spent())));
+        }
+
+        /** Budget rows in one order on every node, so two batches never wait on each other in a circle. */
+        void settle(SpendMapper mapper) {
+            rows.values().forEach(mapper::settle);
         }
     }
 
@@ -129,25 +229,33 @@ public final class SpendRepository {
         Set<String> ended = new HashSet<>();
         try (SqlSession s = sessions.openSession(false)) {
             SpendMapper mapper = s.getMapper(SpendMapper.class);
-            Map<List<Object>, SettleCall> perBudget = new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+            Budgets perBudget = new Budgets();
+            List<String> withRows = new ArrayList<>();
+            for (ReservationEnd end : byId.values()) {
+                if (end.drawn() == null) {
+                    withRows.add(end.reservationId());
+                    continue;
+                }
+                ended.add(end.reservationId());
+                ReservationEnd.Drawn drawn = end.drawn();
+                if (mapper.insertEnded(end.reservationId(), drawn, state(end), end.spentUsd()) == 1) {
+                    perBudget.add(drawn.keyId(), drawn.day(), null, null, drawn.reservedUsd(), end.spentUsd());
+                }
+            }
             List<String[]> forget = new ArrayList<>();
-            for (HeldReservation row : mapper.lockReservations(new ArrayList<>(byId.keySet()))) {
+            for (HeldReservation row : withRows.isEmpty() ? List.<HeldReservation>of() : mapper.lockReservations(withRows)) {
                 ended.add(row.id());
                 if (!row.held()) {
                     continue;
                 }
                 ReservationEnd end = byId.get(row.id());
-                mapper.endReservation(row.id(), end.released() ? "released" : "settled", end.spentUsd());
-                SettleCall call = new SettleCall(row.keyId(), row.day(), row.runId(), row.agent(), row.amountUsd(), end.spentUsd());
-                perBudget.merge(java.util.Arrays.asList(row.keyId(), row.day(), row.runId(), row.agent()), call,
-                        (a, b) -> new SettleCall(a.keyId(), a.day(), a.runId(), a.agent(),
-                                a.reserved().add(b.reserved()), a.spent().add(b.spent())));
+                mapper.endReservation(row.id(), state(end), end.spentUsd());
+                perBudget.add(row.keyId(), row.day(), row.runId(), row.agent(), row.amountUsd(), end.spentUsd());
                 if (end.released() && row.idempotencyKey() != null) {
                     forget.add(new String[] {row.keyId(), row.idempotencyKey()});
                 }
             }
-            // Budget rows in one order on every node, so two batches never wait on each other in a circle.
-            perBudget.values().forEach(mapper::settle);
+            perBudget.settle(mapper);
             forget.forEach(f -> mapper.forgetIdempotencyKey(f[0], f[1]));
             faults.beforeEndCommit(endAttempts.incrementAndGet());
             s.commit();
@@ -157,6 +265,10 @@ public final class SpendRepository {
         return ended;
     }
 
+    private static String state(ReservationEnd end) {
+        return end.released() ? "released" : "settled";
+    }
+
     /** Forgets ended (and long-dead) reservation rows older than two days, a bounded number at a time. */
     public int purgeOldReservations() {
         try (SqlSession s = sessions.openSession(true)) {
@@ -164,38 +276,7 @@ public final class SpendRepository {
         }
     }
 
-    /**
-     * Reserves in one round trip on the hot path. The first reservation of a budget's day creates
-     * its rows first (their own transaction); a deadlock, which the procedure rolled back whole, is
-     * tried again.
-     */
-    public ReserveOutcome reserve(ReserveCall call) {
-        for (int attempt = 1; ; attempt++) {
-            try (SqlSession s = sessions.openSession(true)) {
-                SpendMapper mapper = s.getMapper(SpendMapper.class);
-                ReserveOutcome outcome = mapper.reserve(call);
-                if (!outcome.outcome().equals("no_ledger_row")) {
-                    return outcome;
-                }
-                mapper.ensureRows(call);
-                if (attempt >= MAX_ATTEMPTS) {
-                    throw new IllegalStateException("ledger rows missing after creating them");
-                }
-            } catch (org.apache.ibatis.exceptions.PersistenceException e) {
-                if (attempt >= MAX_ATTEMPTS || !(e.getCause() instanceof java.sql.SQLTransactionRollbackException)) {
-                    throw e;
-                }
-            }
-        }
-    }
-
     private static final int MAX_ATTEMPTS = 3;
-
-    public void settle(SettleCall call) {
-        try (SqlSession s = sessions.openSession(true)) {
-            s.getMapper(SpendMapper.class).settle(call);
-        }
-    }
 
     /** Records that the vendor answered the first call made with this Idempotency-Key. */
     public void markAnswered(String keyId, String idempotencyKey) {

@@ -64,6 +64,11 @@ final class FaultCalls {
     }
 
     /** The key's ledger for today, once pending settles are written. */
+    /** What the key's calls hold reserved: its {@code reserved_usd} less what this node's escrow lease holds. */
+    java.math.BigDecimal heldByCalls(String key) throws Exception {
+        return new java.math.BigDecimal(spend(key).get("reserved_usd").asText()).subtract(gw.keyward().spend().leased(key.substring(3, 19)));
+    }
+
     JsonNode spend(String key) throws Exception {
         gw.keyward().spend().flush(Duration.ofSeconds(5));
         return admin.get("/spend?key_id=" + key.substring(3, 19)).json();

@@ -11,16 +11,14 @@ import io.keyward.store.CallQuery;
 import io.keyward.store.CallRow;
 import io.keyward.testing.AdminClient;
 import io.keyward.testing.FakeVendor;
+import io.keyward.testing.GatewayProcess;
 import io.keyward.testing.TestDatabase;
 import io.keyward.testing.TestGateway;
 import io.keyward.testing.TestSecrets;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -53,26 +50,20 @@ class KillNineAuditTest {
             vendor.server().stubFor(post(urlEqualTo("/v1/payment_intents")).willReturn(aResponse().withStatus(200)
                     .withFixedDelay(20_000).withHeader("Content-Type", "application/json")
                     .withBody("{\"object\":\"payment_intent\",\"amount\":60,\"currency\":\"usd\"}")));
-            Process node = new ProcessBuilder(java(), "-cp", System.getProperty("java.class.path"),
-                    "io.keyward.testing.GatewayProcess", jdbc, vendor.baseUrl(), extra.toString())
-                    .redirectError(spool.getParent().resolve(spool.getFileName() + ".log").toFile()).start();
-            try {
-                int port = portOf(node);
-                AdminClient admin = new AdminClient("http://127.0.0.1:" + port, TestSecrets.ADMIN_TOKEN);
+            try (GatewayProcess.Running node = GatewayProcess.launch(jdbc, vendor.baseUrl(), extra,
+                    spool.getParent().resolve(spool.getFileName() + ".log"))) {
+                AdminClient admin = new AdminClient(node.baseUrl(), TestSecrets.ADMIN_TOKEN);
                 String key = admin.issue("stripe", "killed-agent", "\"daily_usd_cap\":\"100.00\","
                         + "\"policy\":{\"allow\":[{\"operation\":\"payment_intents.create\"}]}").get("key").asText();
                 HttpClient http = HttpClient.newHttpClient();
                 for (int i = 0; i < CALLS; i++) {
                     CompletableFuture<HttpResponse<Void>> ignored = http.sendAsync(HttpRequest.newBuilder(
-                                    URI.create("http://127.0.0.1:" + port + "/stripe/v1/payment_intents"))
+                                    URI.create(node.baseUrl() + "/stripe/v1/payment_intents"))
                             .header("Authorization", "Bearer " + key).header("Idempotency-Key", "kill-nine-" + i)
                             .header("Content-Type", "application/x-www-form-urlencoded")
                             .POST(HttpRequest.BodyPublishers.ofString("amount=" + (100 + i) + "&currency=usd")).build(), HttpResponse.BodyHandlers.discarding());
                 }
                 awaitReceived(vendor, CALLS);
-            } finally {
-                node.destroyForcibly();
-                assertTrue(node.waitFor(30, TimeUnit.SECONDS), "the node is gone");
             }
             Set<String> atTheVendor = vendor.received().stream().map(r -> r.getHeader("Idempotency-Key")).collect(Collectors.toSet());
             assertEquals(CALLS, atTheVendor.size());
@@ -95,29 +86,7 @@ class KillNineAuditTest {
         }
     }
 
-    private static String java() {
-        return ProcessHandle.current().info().command().orElse("java");
-    }
-
-    /** The node's port, from the {@code PORT n} line it prints once it serves (within a minute). */
-    private static int portOf(Process node) throws Exception {
-        CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith("PORT ")) {
-                        return Integer.parseInt(line.substring(5).strip());
-                    }
-                }
-                throw new IllegalStateException("the node ended before it served");
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        return port.get(60, TimeUnit.SECONDS);
-    }
-
-    private static void awaitReceived(FakeVendor vendor, int calls) throws InterruptedException {
+    static void awaitReceived(FakeVendor vendor, int calls) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         List<LoggedRequest> seen = vendor.received();
         while (seen.size() < calls && System.nanoTime() < deadline) {

@@ -23,14 +23,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Kill switches on two nodes: each scope, taken on node A, refuses the very next call on node B;
+ * Kill switches on two nodes: each scope, taken on node A, refuses the very next call on node B
+ * (escrow leases off: a leased call is refused within a poll instead, see {@code SpendLeaseTest});
  * a vendor or global switch stops even keys issued afterwards until it is lifted, and lifting it
  * un-revokes nothing; revoking one agent never touches another's calls.
  */
 class KillSwitchTest {
     @RegisterExtension
     static final TwoNodesExtension nodes = new TwoNodesExtension("guards:\n  rate_per_second: 100000\n  rate_per_minute: 1000000\n"
-            + "  loop_max_repeats: 100000\n");
+            + "  loop_max_repeats: 100000\n" + "spend:\n  lease_usd: \"off\"\n");
     private static final String POLICY = "\"daily_usd_cap\":\"1000.00\",\"policy\":{\"allow\":[{\"operation\":\"payment_intents.create\"},"
             + "{\"operation\":\"customers.retrieve\"},{\"operation\":\"emails.send\"},{\"operation\":\"emails.get\"}]}";
 

@@ -20,7 +20,7 @@ class SettleJournalFilesTest {
     void theJournalAndItsRewriteAreOwnerOnlyAndItsOwedEndsSurviveARestart() throws Exception {
         Path dir = base.resolve("spool");
         try (SettleJournal journal = new SettleJournal(dir)) {
-            journal.owed(new ReservationEnd("res-1", new BigDecimal("0.37"), false));
+            journal.owed(ReservationEnd.settled("res-1", new BigDecimal("0.37")));
             journal.force();
         }
         Path file = dir.resolve(SettleJournal.FILE);
