@@ -21,6 +21,10 @@ public interface SpendFaults {
     default void beforeEndCommit(int attempt) throws SQLException {
     }
 
+    /** After a batch of settles and releases committed: a failure reported for a batch that took effect. */
+    default void afterEndCommit(int attempt) throws SQLException {
+    }
+
     /** A 1213 as Galera reports a certification failure. */
     static SQLException certificationFailure() {
         return new java.sql.SQLTransactionRollbackException("Deadlock found when trying to get lock; try restarting transaction (injected)",

@@ -257,8 +257,10 @@ public final class SpendRepository {
             }
             perBudget.settle(mapper);
             forget.forEach(f -> mapper.forgetIdempotencyKey(f[0], f[1]));
-            faults.beforeEndCommit(endAttempts.incrementAndGet());
+            int attempt = endAttempts.incrementAndGet();
+            faults.beforeEndCommit(attempt);
             s.commit();
+            faults.afterEndCommit(attempt);
         } catch (SQLException injected) {
             throw new PersistenceException(injected);
         }

@@ -116,6 +116,63 @@ class ReservationConflictTest {
     }
 
     @Test
+    void leaseGrantsDrawsAndTheirSettlesUnderConflictsHoldAndSpendTheMoneyOnce() throws Exception {
+        String key = issue("100.00");
+        assertEquals(200, pay(key, 0), "a first call creates the day's ledger row and this node's lease ($5.00, drawn $1.25 at a time)");
+        // Every lease statement (the grant of a new lease, each draw): attempt 1 rolled back, attempt 2
+        // committed and reported as a 1213. Every settle batch: committed, then reported failed once.
+        AtomicInteger injected = new AtomicInteger();
+        spend().injectFaults(new SpendFaults() {
+            @Override
+            public void beforeReserve(String id, int attempt) throws SQLException {
+                if (attempt == 1) {
+                    injected.incrementAndGet();
+                    throw SpendFaults.certificationFailure();
+                }
+            }
+
+            @Override
+            public void afterReserve(String id, int attempt) throws SQLException {
+                if (attempt == 2) {
+                    injected.incrementAndGet();
+                    throw SpendFaults.certificationFailure();
+                }
+            }
+
+            @Override
+            public void afterEndCommit(int attempt) throws SQLException {
+                if (attempt % 2 == 1) {
+                    injected.incrementAndGet();
+                    throw SpendFaults.certificationFailure();
+                }
+            }
+        });
+        long foundBefore = spend().reservesFoundCommitted();
+        for (int i = 1; i < 20; i++) {
+            assertEquals(200, pay(key, i), "a conflict is retried, never a 503");
+        }
+        settleAll();
+        spend().injectFaults(null);
+        String keyId = keyId(key);
+        BigDecimal spent = new BigDecimal("0.37").multiply(BigDecimal.valueOf(20));
+        // 20 x $0.37 = $7.40: two $5.00 leases, the first drawn four times, the second at least twice;
+        // every one of those statements after the first call met a phantom commit.
+        assertEquals(2, count("SELECT COUNT(*) FROM spend_reservations WHERE key_id = '" + keyId + "' AND lease_expires_at IS NOT NULL"));
+        assertTrue(spend().reservesFoundCommitted() - foundBefore >= 5,
+                "each retry after a phantom grant or draw found it made: " + (spend().reservesFoundCommitted() - foundBefore));
+        assertEquals(20, count("SELECT COUNT(*) FROM spend_reservations WHERE key_id = '" + keyId + "' AND state = 'settled'"),
+                "every call's settle written once, however often its batch was sent");
+        gateway.keyward().spend().dropLeases();
+        LedgerRow row = ledger(key);
+        // A grant or draw counted twice would leave money reserved that no lease holds; a settle counted
+        // twice would show in spent.
+        assertEquals(0, row.reservedUsd().signum(), "with the leases given back nothing is left reserved: " + row);
+        assertEquals(0, row.spentUsd().compareTo(spent), "each call spent once: " + row);
+        assertTrue(injected.get() >= 10, "faults were injected: " + injected.get());
+        assertEquals(0, audited(key).compareTo(spent), "spent = the audit rows");
+    }
+
+    @Test
     void aReservationWhoseAnswerIsLostPastTheDeadlineIsGivenBack() throws Exception {
         String key = issue("10.00");
         assertEquals(200, pay(key, 0), "a first call creates the day's ledger row");

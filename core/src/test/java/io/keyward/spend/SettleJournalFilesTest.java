@@ -31,4 +31,24 @@ class SettleJournalFilesTest {
         }
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)), "after the rewrite at start");
     }
+
+    @Test
+    void whatALeaseAdmittedCallOwesSurvivesARestartWithTheMoneyItHolds() throws Exception {
+        Path dir = base.resolve("leases");
+        ReservationEnd.Drawn drawn = new ReservationEnd.Drawn("k0123456789abcde", java.time.LocalDate.of(2026, 12, 1), new BigDecimal("0.37"));
+        ReservationEnd settled = ReservationEnd.drawn("Labc-c1", drawn, new BigDecimal("0.30"), false);
+        ReservationEnd released = ReservationEnd.drawn("Labc-r", drawn, BigDecimal.ZERO, true);
+        try (SettleJournal journal = new SettleJournal(dir)) {
+            journal.owed(settled);
+            journal.owed(released);
+            journal.owed(ReservationEnd.settled("res-2", new BigDecimal("1.00")));
+            journal.done(List.of("res-2"));
+            journal.force();
+        }
+        // A torn last line (a crash mid-append) is ignored, the lines before it are not.
+        Files.writeString(dir.resolve(SettleJournal.FILE), "E Ltorn-c9 0.37 S k0123", java.nio.file.StandardOpenOption.APPEND);
+        try (SettleJournal restarted = new SettleJournal(dir)) {
+            assertEquals(List.of(settled, released), restarted.recovered(), "key, day and held amount come back with each end");
+        }
+    }
 }
