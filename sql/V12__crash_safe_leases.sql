@@ -11,7 +11,7 @@
 -- it has drawn from the row first (lease_draws counts the draws, so a draw retried after a Galera
 -- 1213 finds that it already landed): money drawn and not yet settled may be at the vendor when the
 -- node dies, so it is never given back by expiry, only by its node. A crashed node thus leaves at
--- most one draw unused until the day resets: under-use, never overshoot.
+-- most one and a half draws unused until the day resets: under-use, never overshoot.
 
 ALTER TABLE spend_reservations
   ADD COLUMN IF NOT EXISTS lease_expires_at DATETIME(6) NULL

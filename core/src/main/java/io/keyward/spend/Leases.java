@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * any node gives back the row's money once it expires. Calls are admitted only from money already
  * <em>drawn</em> from the row, a quarter chunk at a time (in the background before it runs out):
  * drawn money may be at the vendor when a node dies, so expiry never gives it back. A crashed node
- * thus leaves at most one draw reserved until the day resets; under-use, never overshoot.
+ * thus leaves at most one and a half draws reserved until the day resets (the next draw is taken
+ * once less than half of one is left); under-use, never overshoot.
  *
  * <p>Every call admitted from a lease settles by its own id ({@code <lease id>-<n>}), journaled and
  * retried like any reservation. A revoke, kill switch or expiry seen at this node's revoke poll ends

@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * refusal carried: what the Galera IT counts.
  */
 final class ClusterLoad {
-    /** One call: the node's index in the list, when it was sent (nanoTime), its status, and a refusal's code. */
+    /** One call: the node's index in the list, when it was sent (nanoTime), its status (-1: no answer, the node is gone), and a refusal's code. */
     record Outcome(int node, long sentNanos, int status, String body) {
         boolean serverError() {
             return status >= 500;
@@ -46,6 +46,11 @@ final class ClusterLoad {
     }
 
     static ClusterLoad start(List<TestGateway> nodes, String key, int callers, int callsEach) {
+        return startOn(nodes.stream().map(TestGateway::baseUrl).toList(), key, callers, callsEach);
+    }
+
+    /** The same, on nodes given by base URL (a node in a process of its own). */
+    static ClusterLoad startOn(List<String> nodes, String key, int callers, int callsEach) {
         ClusterLoad load = new ClusterLoad(callers);
         for (int c = 0; c < callers; c++) {
             int node = c % nodes.size();
@@ -53,8 +58,12 @@ final class ClusterLoad {
                 for (int i = 0; i < callsEach; i++) {
                     load.sent.incrementAndGet();
                     long at = System.nanoTime();
-                    HttpResponse<String> reply = pay(nodes.get(node), key);
-                    load.outcomes.add(new Outcome(node, at, reply.statusCode(), reply.statusCode() == 200 ? "" : reply.body()));
+                    try {
+                        HttpResponse<String> reply = pay(nodes.get(node), key);
+                        load.outcomes.add(new Outcome(node, at, reply.statusCode(), reply.statusCode() == 200 ? "" : reply.body()));
+                    } catch (java.io.IOException gone) {
+                        load.outcomes.add(new Outcome(node, at, -1, gone.getClass().getSimpleName()));
+                    }
                 }
                 return null;
             }));
@@ -80,8 +89,8 @@ final class ClusterLoad {
     }
 
     /** One payment through {@code node}. */
-    static HttpResponse<String> pay(TestGateway node, String key) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(node.baseUrl() + "/stripe/v1/payment_intents"))
+    static HttpResponse<String> pay(String baseUrl, String key) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/stripe/v1/payment_intents"))
                 .header("Authorization", "Bearer " + key)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .timeout(Duration.ofSeconds(30))
