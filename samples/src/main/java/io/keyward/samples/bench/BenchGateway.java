@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * breaker would otherwise stop). Prints {@code PORT n} and serves until killed.
  *
  * <p>Arguments: JDBC URL, vendor base URL, admin token SHA-256, key pepper, spool folder, and
- * optionally a {@code spend.lease_usd} (escrow leases on).
+ * optionally a {@code spend.lease_usd} ({@code off}, or a chunk; unset, leases are on as by default).
  */
 public final class BenchGateway {
     private BenchGateway() {

@@ -133,7 +133,9 @@ public final class ProxyBenchmark {
             JsonNode metrics = get(gateway, token, "/admin/metrics");
             int threads = ProcCpu.threads(keyward.pid());
 
-            String leaseNote = options.containsKey("lease-usd") ? ". Escrow leases on (spend.lease_usd " + options.get("lease-usd") + ")" : "";
+            String leaseNote = !options.containsKey("lease-usd") ? ". Escrow leases on, as by default (a chunk of 5% of the key's cap)"
+                    : options.get("lease-usd").equals("off") ? ". Escrow leases off (spend.lease_usd off)"
+                    : ". Escrow leases on (spend.lease_usd " + options.get("lease-usd") + ")";
             String report = report(throughput, latency, connections, seconds, rounds, metrics, threads, leaseNote);
             Files.writeString(out.resolve("results.md"), report);
             List<LatencyChart.Group> groups = new ArrayList<>();
