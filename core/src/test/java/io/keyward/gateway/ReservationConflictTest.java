@@ -75,24 +75,9 @@ class ReservationConflictTest {
         assertEquals(200, pay(key, 0), "a first call creates the day's ledger row");
         // Every reservation: attempt 1 rolled back by a conflict, attempt 2 committed but reported as
         // a 1213 (Galera's phantom commit), attempt 3 must find attempt 2's row and hold nothing more.
-        AtomicInteger injected = new AtomicInteger();
-        spend().injectFaults(new SpendFaults() {
-            @Override
-            public void beforeReserve(String reservationId, int attempt) throws SQLException {
-                if (attempt == 1) {
-                    injected.incrementAndGet();
-                    throw SpendFaults.certificationFailure();
-                }
-            }
-
-            @Override
-            public void afterReserve(String reservationId, int attempt) throws SQLException {
-                if (attempt == 2) {
-                    injected.incrementAndGet();
-                    throw SpendFaults.certificationFailure();
-                }
-            }
-        });
+        RollbackThenPhantom faults = new RollbackThenPhantom();
+        AtomicInteger injected = faults.injected;
+        spend().injectFaults(faults);
         long retriesBefore = spend().reserveRetries();
         long foundBefore = spend().reservesFoundCommitted();
         long started = System.nanoTime();
@@ -121,24 +106,7 @@ class ReservationConflictTest {
         assertEquals(200, pay(key, 0), "a first call creates the day's ledger row and this node's lease ($5.00, drawn $1.25 at a time)");
         // Every lease statement (the grant of a new lease, each draw): attempt 1 rolled back, attempt 2
         // committed and reported as a 1213. Every settle batch: committed, then reported failed once.
-        AtomicInteger injected = new AtomicInteger();
-        spend().injectFaults(new SpendFaults() {
-            @Override
-            public void beforeReserve(String id, int attempt) throws SQLException {
-                if (attempt == 1) {
-                    injected.incrementAndGet();
-                    throw SpendFaults.certificationFailure();
-                }
-            }
-
-            @Override
-            public void afterReserve(String id, int attempt) throws SQLException {
-                if (attempt == 2) {
-                    injected.incrementAndGet();
-                    throw SpendFaults.certificationFailure();
-                }
-            }
-
+        RollbackThenPhantom faults = new RollbackThenPhantom() {
             @Override
             public void afterEndCommit(int attempt) throws SQLException {
                 if (attempt % 2 == 1) {
@@ -146,7 +114,9 @@ class ReservationConflictTest {
                     throw SpendFaults.certificationFailure();
                 }
             }
-        });
+        };
+        AtomicInteger injected = faults.injected;
+        spend().injectFaults(faults);
         long foundBefore = spend().reservesFoundCommitted();
         for (int i = 1; i < 20; i++) {
             assertEquals(200, pay(key, i), "a conflict is retried, never a 503");
@@ -270,6 +240,27 @@ class ReservationConflictTest {
              ResultSet rs = st.executeQuery("SELECT @@session.wsrep_sync_wait")) {
             rs.next();
             assertEquals(0, rs.getInt(1));
+        }
+    }
+
+    /** Galera's two conflicts on every reservation or lease statement: attempt 1 rolled back, attempt 2 committed and reported as a 1213. */
+    private static class RollbackThenPhantom implements SpendFaults {
+        final AtomicInteger injected = new AtomicInteger();
+
+        @Override
+        public void beforeReserve(String id, int attempt) throws SQLException {
+            if (attempt == 1) {
+                injected.incrementAndGet();
+                throw SpendFaults.certificationFailure();
+            }
+        }
+
+        @Override
+        public void afterReserve(String id, int attempt) throws SQLException {
+            if (attempt == 2) {
+                injected.incrementAndGet();
+                throw SpendFaults.certificationFailure();
+            }
         }
     }
 
