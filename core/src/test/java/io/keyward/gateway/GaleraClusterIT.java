@@ -15,6 +15,7 @@ import io.keyward.testing.AdminClient;
 import io.keyward.testing.FakeVendor;
 import io.keyward.testing.TestGateway;
 import io.keyward.testing.TestSecrets;
+import io.keyward.testing.galera.CommitProbe;
 import io.keyward.testing.galera.GaleraCluster;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -203,7 +204,20 @@ class GaleraClusterIT {
     void aGaleraNodeKilledMidRunFailsClosedOnlyThereAndLosesNothing() throws Exception {
         requireGateways();
         String key = issue(0, "node-loss", "1000.00");
-        Run run = underLoad("node killed", key, 12, () -> cluster.kill(3), () -> cluster.restart(3));
+        CommitProbe.createTable(cluster);
+        long[] killedAt = new long[1];
+        Run run;
+        try (CommitProbe probe1 = CommitProbe.start(cluster.jdbcUrl(1), 1); CommitProbe probe2 = CommitProbe.start(cluster.jdbcUrl(2), 2)) {
+            run = underLoad("node killed", key, 12, () -> {
+                killedAt[0] = System.nanoTime();
+                cluster.kill(3);
+            }, () -> cluster.restart(3));
+            // What a call on a surviving node waits through: database.retry_deadline must outlast it (docs/database.md).
+            for (CommitProbe probe : List.of(probe1, probe2)) {
+                System.out.println("GALERA-IT node killed: a survivor's longest commit " + probe.longestMillis() + " ms, begun "
+                        + TimeUnit.NANOSECONDS.toMillis(probe.longestStartedNanos() - killedAt[0]) + " ms after the kill");
+            }
+        }
         List<ClusterLoad.Outcome> outcomes = run.outcomes();
         long killed = run.actedAt();
 
