@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * refusal carried: what the Galera IT counts.
  */
 final class ClusterLoad {
-    /** One call: the node's index in the list, when it was sent (nanoTime), its status, and a refusal's code. */
-    record Outcome(int node, long sentNanos, int status, String body) {
+    /** One call: the node's index in the list, when it was sent (nanoTime), how long its answer took, its status, and a refusal's body. */
+    record Outcome(int node, long sentNanos, long tookNanos, int status, String body) {
         boolean serverError() {
             return status >= 500;
         }
@@ -54,7 +54,8 @@ final class ClusterLoad {
                     load.sent.incrementAndGet();
                     long at = System.nanoTime();
                     HttpResponse<String> reply = pay(nodes.get(node), key);
-                    load.outcomes.add(new Outcome(node, at, reply.statusCode(), reply.statusCode() == 200 ? "" : reply.body()));
+                    load.outcomes.add(new Outcome(node, at, System.nanoTime() - at, reply.statusCode(),
+                            reply.statusCode() == 200 ? "" : reply.body()));
                 }
                 return null;
             }));

@@ -231,6 +231,9 @@ class GaleraClusterIT {
             }
         }
         long ok = outcomes.stream().filter(o -> o.status() == 200).count();
+        // The margin left under database.retry_deadline on the survivors, and how soon the dead node's Keyward fails closed.
+        System.out.println("GALERA-IT node killed: slowest answer on K1/K2 " + slowestMillis(outcomes, o -> o.node() < 2)
+                + " ms, slowest 503 on K3 " + slowestMillis(outcomes, o -> o.node() == 2 && o.status() == 503) + " ms");
         assertAll(
                 () -> assertEquals(Map.of(), survivorsRefused, "no call refused on the nodes whose Galera node lives"),
                 () -> assertEquals(List.of("K3 503 error_unavailable"), List.copyOf(onDeadNodeAfterKill.keySet()),
@@ -332,7 +335,11 @@ class GaleraClusterIT {
         return counts;
     }
 
-    private static Map<String, Integer> serverErrors(List<ClusterLoad.Outcome> outcomes) {
+    private static long slowestMillis(List<ClusterLoad.Outcome> outcomes, java.util.function.Predicate<ClusterLoad.Outcome> which) {
+        return TimeUnit.NANOSECONDS.toMillis(outcomes.stream().filter(which).mapToLong(ClusterLoad.Outcome::tookNanos).max().orElse(0));
+    }
+
+        private static Map<String, Integer> serverErrors(List<ClusterLoad.Outcome> outcomes) {
         Map<String, Integer> counts = new TreeMap<>();
         outcomes.stream().filter(ClusterLoad.Outcome::serverError).forEach(o -> counts.merge(o.summary(), 1, Integer::sum));
         return counts;
