@@ -49,7 +49,8 @@ public final class SpendRepository {
      * holding nothing more — never a second reservation, never a false {@code over_key_cap}.
      */
     public ReserveOutcome reserveOnce(String reservationId, ReserveCall call) {
-        long deadline = System.nanoTime() + reserveDeadline.toNanos();
+        long started = System.nanoTime();
+        long deadline = started + reserveDeadline.toNanos();
         int rowsCreated = 0;
         boolean reconnected = false;
         for (int attempt = 1; ; attempt++) {
@@ -81,7 +82,7 @@ public final class SpendRepository {
                     if (again) {
                         // Names the setting: a 503 here on a healthy node means the deadline is shorter than what it waited through.
                         LOG.warn("Reservation given up after {} attempt(s) in {} ms of conflicts (database.retry_deadline: {} ms)",
-                                attempt, (System.nanoTime() - deadline + reserveDeadline.toNanos()) / 1_000_000, reserveDeadline.toMillis());
+                                attempt, (System.nanoTime() - started) / 1_000_000, reserveDeadline.toMillis());
                     }
                     throw e instanceof PersistenceException pe ? pe : new PersistenceException(e);
                 }
