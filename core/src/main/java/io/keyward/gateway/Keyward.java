@@ -91,7 +91,7 @@ public final class Keyward implements AutoCloseable {
     /** Starts a gateway on a DataSource the caller owns. */
     public static Keyward start(KeywardConfig config, DataSource dataSource) throws SQLException {
         Forwarder.checkConfig(config.forward(), VendorRegistry.fromConfig(config.vendors(), config.spend()));
-        return started(config, Store.open(dataSource, config.database().migrate()), "");
+        return started(config, Store.open(dataSource, config.database().migrate(), config.database().retryDeadline()), "");
     }
 
     private static Keyward started(KeywardConfig config, Store store, String contextPath) {

@@ -20,17 +20,19 @@ import org.apache.ibatis.session.SqlSessionFactory;
 
 /** The spend ledger: reserve (one round trip), settle or release, and reads for headers and the admin API. */
 public final class SpendRepository {
-    /** How long a reservation keeps retrying conflicts before the call is answered 503. */
-    static final Duration RESERVE_DEADLINE = Duration.ofSeconds(2);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SpendRepository.class);
     private final SqlSessionFactory sessions;
+    /** How long a reservation keeps retrying conflicts before the call is answered 503 ({@code database.retry_deadline}). */
+    private final Duration reserveDeadline;
     private final ConnectionLoss connectionLoss;
     private volatile SpendFaults faults = SpendFaults.NONE;
     private final AtomicLong reserveRetries = new AtomicLong();
     private final AtomicLong foundCommitted = new AtomicLong();
     private final AtomicInteger endAttempts = new AtomicInteger();
 
-    SpendRepository(SqlSessionFactory sessions, ConnectionLoss connectionLoss) {
+    SpendRepository(SqlSessionFactory sessions, ConnectionLoss connectionLoss, Duration reserveDeadline) {
         this.sessions = sessions;
+        this.reserveDeadline = reserveDeadline;
         this.connectionLoss = connectionLoss;
     }
 
@@ -42,7 +44,7 @@ public final class SpendRepository {
     /**
      * Reserves exactly once under {@code reservationId}, however often the attempt must be repeated:
      * a conflict (Galera's 1213 certification failure, a deadlock, a lock wait, a node not ready) is
-     * tried again with backoff until {@link #RESERVE_DEADLINE}, and so is one lost connection. A
+     * tried again with backoff until {@code database.retry_deadline}, and so is one lost connection. A
      * repeat after an attempt that did commit (a 1213 reported for a commit that took effect, an
      * answer lost with the connection) finds that attempt's row and answers {@code reserved} for it,
      * holding nothing more — never a second reservation, never a false {@code over_key_cap}.
@@ -61,9 +63,10 @@ public final class SpendRepository {
         return once(leaseId, call, mapper -> mapper.leaseOnce(leaseId, keyId, amount, drawn, ttl.toMillis()));
     }
 
-    /** One reservation or lease under its id, conflicts retried until {@link #RESERVE_DEADLINE}. */
+    /** One reservation or lease under its id, conflicts retried until {@code database.retry_deadline}. */
     private ReserveOutcome once(String id, ReserveCall call, java.util.function.Function<SpendMapper, ReserveOutcome> attempt) {
-        long deadline = System.nanoTime() + RESERVE_DEADLINE.toNanos();
+        long started = System.nanoTime();
+        long deadline = started + reserveDeadline.toNanos();
         int rowsCreated = 0;
         boolean reconnected = false;
         for (int attemptNo = 1; ; attemptNo++) {
@@ -92,6 +95,11 @@ public final class SpendRepository {
                 boolean again = Conflicts.retryable(e) || Conflicts.duplicateId(e) || lost && !reconnected;
                 long pause = backoffMillis(attemptNo);
                 if (!again || System.nanoTime() + pause * 1_000_000 > deadline) {
+                    if (again) {
+                        // Names the setting: a 503 here on a healthy node means the deadline is shorter than what it waited through.
+                        LOG.warn("Reservation given up after {} attempt(s) in {} ms of conflicts (database.retry_deadline: {} ms)",
+                                attemptNo, (System.nanoTime() - started) / 1_000_000, reserveDeadline.toMillis());
+                    }
                     throw e instanceof PersistenceException pe ? pe : new PersistenceException(e);
                 }
                 if (lost) {
@@ -113,7 +121,7 @@ public final class SpendRepository {
      *     the amount, or its key was revoked, expired or switched off
      */
     public boolean drawLease(String leaseId, int draws, BigDecimal amount, Duration ttl) {
-        long deadline = System.nanoTime() + RESERVE_DEADLINE.toNanos();
+        long deadline = System.nanoTime() + reserveDeadline.toNanos();
         for (int attempt = 1; ; attempt++) {
             try (SqlSession s = sessions.openSession(true)) {
                 SpendMapper mapper = s.getMapper(SpendMapper.class);

@@ -31,14 +31,14 @@ public final class Store implements AutoCloseable {
     private final VendorSecretRepository vendorSecrets;
     private final AdminTokenRepository adminTokens;
 
-    private Store(DataSource dataSource, AutoCloseable ownedPool) {
+    private Store(DataSource dataSource, AutoCloseable ownedPool, java.time.Duration retryDeadline) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
         this.sessions = sessionFactory(dataSource);
         ConnectionLoss connectionLoss = new ConnectionLoss(this::evictIdleConnections);
         this.keys = new VaultKeyRepository(sessions, connectionLoss);
         this.calls = new CallRepository(sessions);
-        this.spend = new SpendRepository(sessions, connectionLoss);
+        this.spend = new SpendRepository(sessions, connectionLoss, retryDeadline);
         this.vendorSecrets = new VendorSecretRepository(sessions);
         this.adminTokens = new AdminTokenRepository(sessions);
     }
@@ -46,7 +46,7 @@ public final class Store implements AutoCloseable {
     /** Opens the store the config describes: Keyward's own pool for a URL, or the container's JNDI DataSource. */
     public static Store open(DatabaseConfig config) throws SQLException {
         if (config.jndiName() != null) {
-            return open(lookup(config.jndiName()), config.migrate());
+            return open(lookup(config.jndiName()), config.migrate(), config.retryDeadline());
         }
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("keyward-" + POOL_IDS.incrementAndGet());
@@ -71,23 +71,29 @@ public final class Store implements AutoCloseable {
         }
         HikariDataSource pool = new HikariDataSource(hikari);
         try {
-            return open(pool, config.migrate() && config.migrationUser() == null, pool);
+            return open(pool, config.migrate() && config.migrationUser() == null, pool, config.retryDeadline());
         } catch (SQLException | RuntimeException e) {
             pool.close();
             throw e;
         }
     }
 
-    /** Opens the store on a DataSource someone else owns (and closes). */
+    /** Opens the store on a DataSource someone else owns (and closes), with the default {@code database.retry_deadline}. */
     public static Store open(DataSource dataSource, boolean migrate) throws SQLException {
-        return open(dataSource, migrate, null);
+        return open(dataSource, migrate, DatabaseConfig.DEFAULT_RETRY_DEADLINE);
     }
 
-    private static Store open(DataSource dataSource, boolean migrate, AutoCloseable ownedPool) throws SQLException {
+    /** Opens the store on a DataSource someone else owns (and closes). */
+    public static Store open(DataSource dataSource, boolean migrate, java.time.Duration retryDeadline) throws SQLException {
+        return open(dataSource, migrate, null, retryDeadline);
+    }
+
+    private static Store open(DataSource dataSource, boolean migrate, AutoCloseable ownedPool, java.time.Duration retryDeadline)
+            throws SQLException {
         if (migrate) {
             Migrator.migrate(dataSource);
         }
-        return new Store(dataSource, ownedPool);
+        return new Store(dataSource, ownedPool, retryDeadline);
     }
 
     public VaultKeyRepository keys() {

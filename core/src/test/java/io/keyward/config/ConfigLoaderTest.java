@@ -42,6 +42,7 @@ class ConfigLoaderTest {
         assertEquals("", config.mountPrefix());
         assertEquals(16, config.database().poolSize());
         assertTrue(config.database().migrate());
+        assertEquals(Duration.ofSeconds(10), config.database().retryDeadline(), "outlasts Galera's default 5 s failure detection");
         assertEquals("db-pass-123", config.database().password().reveal());
         assertEquals("sk_live_TOPSECRET_value", config.vendors().get("stripe").secret().reveal());
         assertEquals("https://api.stripe.com", config.vendors().get("stripe").baseUrl().toString(), "trailing slash dropped");
@@ -85,6 +86,13 @@ class ConfigLoaderTest {
         ConfigException zero = assertThrows(ConfigException.class,
                 () -> loader.parse(VALID.replace("user: keyward", "user: keyward\n  pool_size: 0")));
         assertTrue(zero.getMessage().startsWith("database.pool_size: must be between"), zero.getMessage());
+        assertEquals(Duration.ofSeconds(7), loader.parse(VALID.replace("user: keyward", "user: keyward\n  retry_deadline: 7s"))
+                .database().retryDeadline());
+        for (String deadline : new String[] {"0s", "61s"}) {
+            ConfigException outside = assertThrows(ConfigException.class,
+                    () -> loader.parse(VALID.replace("user: keyward", "user: keyward\n  retry_deadline: " + deadline)));
+            assertTrue(outside.getMessage().startsWith("database.retry_deadline: must be greater than zero"), outside.getMessage());
+        }
         ConfigException duration = assertThrows(ConfigException.class,
                 () -> loader.parse(VALID + "keys:\n  default_expires_in: forever\n"));
         assertTrue(duration.getMessage().startsWith("keys.default_expires_in: must be a duration"), duration.getMessage());

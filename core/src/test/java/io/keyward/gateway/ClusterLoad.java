@@ -22,8 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * refusal carried: what the Galera IT counts.
  */
 final class ClusterLoad {
-    /** One call: the node's index in the list, when it was sent (nanoTime), its status (-1: no answer, the node is gone), and a refusal's code. */
-    record Outcome(int node, long sentNanos, int status, String body) {
+    /**
+     * One call: the node's index in the list, when it was sent (nanoTime), how long its answer took,
+     * its status (-1: no answer, the node is gone), and a refusal's body.
+     */
+    record Outcome(int node, long sentNanos, long tookNanos, int status, String body) {
         boolean serverError() {
             return status >= 500;
         }
@@ -60,9 +63,10 @@ final class ClusterLoad {
                     long at = System.nanoTime();
                     try {
                         HttpResponse<String> reply = pay(nodes.get(node), key);
-                        load.outcomes.add(new Outcome(node, at, reply.statusCode(), reply.statusCode() == 200 ? "" : reply.body()));
+                        load.outcomes.add(new Outcome(node, at, System.nanoTime() - at, reply.statusCode(),
+                                reply.statusCode() == 200 ? "" : reply.body()));
                     } catch (java.io.IOException gone) {
-                        load.outcomes.add(new Outcome(node, at, -1, gone.getClass().getSimpleName()));
+                        load.outcomes.add(new Outcome(node, at, System.nanoTime() - at, -1, gone.getClass().getSimpleName()));
                     }
                 }
                 return null;

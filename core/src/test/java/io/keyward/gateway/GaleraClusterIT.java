@@ -16,6 +16,7 @@ import io.keyward.testing.FakeVendor;
 import io.keyward.testing.GatewayProcess;
 import io.keyward.testing.TestGateway;
 import io.keyward.testing.TestSecrets;
+import io.keyward.testing.galera.CommitProbe;
 import io.keyward.testing.galera.GaleraCluster;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -217,7 +218,20 @@ class GaleraClusterIT {
     void aGaleraNodeKilledMidRunFailsClosedOnlyThereAndLosesNothing() throws Exception {
         requireGateways();
         String key = issue(0, "node-loss", "1000.00");
-        Run run = underLoad("node killed", key, 12, () -> cluster.kill(3), () -> cluster.restart(3));
+        CommitProbe.createTable(cluster);
+        long[] killedAt = new long[1];
+        Run run;
+        try (CommitProbe probe1 = CommitProbe.start(cluster.jdbcUrl(1), 1); CommitProbe probe2 = CommitProbe.start(cluster.jdbcUrl(2), 2)) {
+            run = underLoad("node killed", key, 12, () -> {
+                killedAt[0] = System.nanoTime();
+                cluster.kill(3);
+            }, () -> cluster.restart(3));
+            // What a call on a surviving node waits through: database.retry_deadline must outlast it (docs/database.md).
+            for (CommitProbe probe : List.of(probe1, probe2)) {
+                System.out.println("GALERA-IT node killed: a survivor's longest commit " + probe.longestMillis() + " ms, begun "
+                        + TimeUnit.NANOSECONDS.toMillis(probe.longestStartedNanos() - killedAt[0]) + " ms after the kill");
+            }
+        }
         List<ClusterLoad.Outcome> outcomes = run.outcomes();
         long killed = run.actedAt();
 
@@ -231,6 +245,9 @@ class GaleraClusterIT {
             }
         }
         long ok = outcomes.stream().filter(o -> o.status() == 200).count();
+        // The margin left under database.retry_deadline on the survivors, and how soon the dead node's Keyward fails closed.
+        System.out.println("GALERA-IT node killed: slowest answer on K1/K2 " + slowestMillis(outcomes, o -> o.node() < 2)
+                + " ms, slowest 503 on K3 " + slowestMillis(outcomes, o -> o.node() == 2 && o.status() == 503) + " ms");
         assertAll(
                 () -> assertEquals(Map.of(), survivorsRefused, "no call refused on the nodes whose Galera node lives"),
                 () -> assertEquals(List.of("K3 503 error_unavailable"), List.copyOf(onDeadNodeAfterKill.keySet()),
@@ -395,7 +412,11 @@ class GaleraClusterIT {
         return counts;
     }
 
-    private static Map<String, Integer> serverErrors(List<ClusterLoad.Outcome> outcomes) {
+    private static long slowestMillis(List<ClusterLoad.Outcome> outcomes, java.util.function.Predicate<ClusterLoad.Outcome> which) {
+        return TimeUnit.NANOSECONDS.toMillis(outcomes.stream().filter(which).mapToLong(ClusterLoad.Outcome::tookNanos).max().orElse(0));
+    }
+
+        private static Map<String, Integer> serverErrors(List<ClusterLoad.Outcome> outcomes) {
         Map<String, Integer> counts = new TreeMap<>();
         outcomes.stream().filter(ClusterLoad.Outcome::serverError).forEach(o -> counts.merge(o.summary(), 1, Integer::sum));
         return counts;

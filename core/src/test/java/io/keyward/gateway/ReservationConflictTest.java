@@ -59,7 +59,8 @@ class ReservationConflictTest {
     }
 
     private TestGateway startGateway() throws Exception {
-        return TestGateway.start(db, vendor.baseUrl(), HIGH_LIMITS + "audit:\n  spool_dir: " + spool + "\n");
+        // Shorter than the 10 s default, so that the test of conflicts outlasting it is quick.
+        return TestGateway.start(db, vendor.baseUrl(), "  retry_deadline: 2s\n", HIGH_LIMITS + "audit:\n  spool_dir: " + spool + "\n");
     }
 
     @AfterEach
@@ -146,15 +147,20 @@ class ReservationConflictTest {
     void aReservationWhoseAnswerIsLostPastTheDeadlineIsGivenBack() throws Exception {
         String key = issue("10.00");
         assertEquals(200, pay(key, 0), "a first call creates the day's ledger row");
-        // The reservation commits, and then every answer is lost for longer than the 2 s deadline:
-        // the agent gets 503, and what did commit must not stay reserved for the rest of the day.
+        // The reservation commits, and then every answer is lost for longer than the deadline
+        // (database.retry_deadline: 2s): the agent gets 503 once it has passed, not before, and what
+        // did commit must not stay reserved for the rest of the day.
         spend().injectFaults(new SpendFaults() {
             @Override
             public void afterReserve(String reservationId, int attempt) throws SQLException {
                 throw SpendFaults.certificationFailure();
             }
         });
+        long began = System.nanoTime();
         assertEquals(503, pay(key, 1), "conflicts that outlast the deadline are refused");
+        long tookMillis = (System.nanoTime() - began) / 1_000_000;
+        // The last pause before giving up (at most 320 ms) is not waited when it would end past the deadline.
+        assertTrue(tookMillis >= 1_600 && tookMillis < 5_000, "refused after the configured 2 s of retries, not " + tookMillis + " ms");
         spend().injectFaults(null);
         settleAll();
         LedgerRow row = ledger(key);
