@@ -1,6 +1,7 @@
 package io.keyward.spend;
 
 import io.keyward.config.LeaseConfig;
+import io.keyward.decision.Code;
 import io.keyward.decision.Refusal;
 import io.keyward.store.ReservationEnd;
 import io.keyward.store.ReserveOutcome;
@@ -41,10 +42,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Leases implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Leases.class);
-    /** How long a call waits for a draw in flight before the lease is given up for this call. */
-    private static final Duration DRAW_WAIT = Duration.ofSeconds(5);
     /** Calls one lease admits: their ids ({@code <lease>-c<n in base 36>}) must fit the 40 characters of a reservation id. */
     private static final Duration RETIRE_DEADLINE = Duration.ofSeconds(2);
+    /** How long after the ledger failed to answer a lease's grant or draw its key's calls are refused without asking again. */
+    private static final Duration UNAVAILABLE_FOR = Duration.ofSeconds(1);
     private static final long MAX_CALLS = 36L * 36 * 36 * 36 * 36 - 1;
     private final LeaseConfig config;
     private final SpendRepository ledger;
@@ -75,6 +76,8 @@ final class Leases implements AutoCloseable {
         private boolean dead;
         /** The day on which no chunk fitted under the cap any more: until it ends, calls are reserved one by one. */
         private LocalDate nearCapOn;
+        /** Until then (nanoTime) calls this lease cannot cover are refused at once: the ledger just failed to answer. */
+        private long unavailableUntil = System.nanoTime();
     }
 
     /** A call admitted from a lease: its id, and the drawn money it holds. */
@@ -113,6 +116,11 @@ final class Leases implements AutoCloseable {
                     && drawn(keyId, lease, amount)) {
                 return Optional.of(admit(keyId, lease, amount));
             }
+            if (System.nanoTime() - lease.unavailableUntil < 0) {
+                // The ledger is slow or just failed: the callers behind this one must not queue on it
+                // (a node whose database is gone fails closed at once, not after a line of waits).
+                throw ledgerUnavailable();
+            }
             settler.endNow(retire(keyId, lease), RETIRE_DEADLINE);
             if (today.equals(lease.nearCapOn)) {
                 return Optional.empty();
@@ -120,7 +128,13 @@ final class Leases implements AutoCloseable {
             String id = "L" + java.util.UUID.randomUUID().toString().replace("-", "");
             BigDecimal chunk = draw.multiply(BigDecimal.valueOf(LeaseConfig.DRAWS_PER_CHUNK));
             countRoundTrip.run();
-            ReserveOutcome outcome = ledger.grantLease(id, keyId, keyCap, chunk, draw, config.ttl());
+            ReserveOutcome outcome;
+            try {
+                outcome = ledger.grantLease(id, keyId, keyCap, chunk, draw, config.ttl());
+            } catch (RuntimeException e) {
+                lease.unavailableUntil = System.nanoTime() + UNAVAILABLE_FOR.toNanos();
+                throw e;
+            }
             switch (outcome.outcome()) {
                 case "reserved" -> {
                     lease.id = id;
@@ -154,9 +168,12 @@ final class Leases implements AutoCloseable {
     /**
      * Whether {@code amount} is drawn, waiting for a draw when it is not (one is started if none is
      * in flight). Called holding the lease's monitor, which the wait releases.
+     *
+     * @throws Refusal {@code error_unavailable} when the draw has not landed within {@code database.retry_deadline}
      */
     private boolean drawn(String keyId, Lease lease, BigDecimal amount) {
-        long until = System.nanoTime() + DRAW_WAIT.toNanos();
+        // As long as the draw itself may retry conflicts: a draw through a Galera view change lands late, not never.
+        long until = System.nanoTime() + ledger.retryDeadline().toNanos();
         String id = lease.id;
         while (lease.drawnLeft.compareTo(amount) < 0) {
             if (!id.equals(lease.id) || lease.dead || !lease.drawing && lease.undrawn.compareTo(lease.draw) < 0) {
@@ -165,7 +182,9 @@ final class Leases implements AutoCloseable {
             startDraw(keyId, lease);
             long left = until - System.nanoTime();
             if (left <= 0) {
-                return false;
+                // The draw is still in flight: the ledger is slow. Asking it for a new lease now would
+                // only queue this key's callers behind another wait.
+                throw ledgerUnavailable();
             }
             try {
                 TimeUnit.NANOSECONDS.timedWait(lease, left);
@@ -202,6 +221,9 @@ final class Leases implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("Could not draw from lease {}: {}", id, e.toString());
             made = false;
+            synchronized (lease) {
+                lease.unavailableUntil = System.nanoTime() + UNAVAILABLE_FOR.toNanos();
+            }
         }
         synchronized (lease) {
             lease.drawing = false;
@@ -217,6 +239,11 @@ final class Leases implements AutoCloseable {
             }
             lease.notifyAll();
         }
+    }
+
+    private static Refusal ledgerUnavailable() {
+        return new Refusal(Code.ERROR_UNAVAILABLE, 503, "the spend ledger did not answer in time; try again shortly",
+                "spend.ledger_unavailable");
     }
 
     /** What this node may still admit for the key from its lease. */

@@ -36,6 +36,11 @@ public final class SpendRepository {
         this.connectionLoss = connectionLoss;
     }
 
+    /** How long a reservation, lease grant or draw keeps retrying conflicts ({@code database.retry_deadline}). */
+    public Duration retryDeadline() {
+        return reserveDeadline;
+    }
+
     /** Test-only: failures to inject around the reservation and settle statements. */
     public void injectFaults(SpendFaults faults) {
         this.faults = faults == null ? SpendFaults.NONE : faults;

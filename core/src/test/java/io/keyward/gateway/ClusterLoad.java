@@ -81,6 +81,14 @@ final class ClusterLoad {
         }
     }
 
+    /** Waits until {@code node} answered {@code calls} calls 200, or 60 s passed. */
+    void awaitAnswered(int node, int calls) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (outcomes.stream().filter(o -> o.node() == node && o.status() == 200).count() < calls && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
     List<Outcome> finish() throws Exception {
         try {
             for (Future<?> caller : callers) {

@@ -235,12 +235,16 @@ class GaleraClusterIT {
         List<ClusterLoad.Outcome> outcomes = run.outcomes();
         long killed = run.actedAt();
 
+        // K3's cached key and its escrow lease carry it until its revoke poll is seen to fail (a
+        // second, with room): calls sent then may still be answered from money already reserved.
+        // After that every call needs the database, and K3 fails closed.
+        long pollFailed = killed + Duration.ofSeconds(1).toNanos();
         Map<String, Integer> survivorsRefused = new TreeMap<>();
         Map<String, Integer> onDeadNodeAfterKill = new TreeMap<>();
         for (ClusterLoad.Outcome o : outcomes) {
             if (o.node() < 2 && o.status() != 200) {
                 survivorsRefused.merge(o.summary(), 1, Integer::sum);
-            } else if (o.node() == 2 && o.sentNanos() > killed) {
+            } else if (o.node() == 2 && o.sentNanos() > killed && (o.status() != 200 || o.sentNanos() > pollFailed)) {
                 onDeadNodeAfterKill.merge(o.summary(), 1, Integer::sum);
             }
         }
@@ -251,7 +255,7 @@ class GaleraClusterIT {
         assertAll(
                 () -> assertEquals(Map.of(), survivorsRefused, "no call refused on the nodes whose Galera node lives"),
                 () -> assertEquals(List.of("K3 503 error_unavailable"), List.copyOf(onDeadNodeAfterKill.keySet()),
-                        "the node whose Galera node died fails closed, and only with 503: " + onDeadNodeAfterKill),
+                        "the node whose Galera node died fails closed, and only with 503 (never a hung call): " + onDeadNodeAfterKill),
                 () -> assertEquals(ok, vendor.received().size(), "the vendor saw exactly the calls answered 200"),
                 () -> run.ledger().assertEqualsAudit((int) ok));
     }
@@ -271,7 +275,8 @@ class GaleraClusterIT {
         long killedAt;
         List<ClusterLoad.Outcome> outcomes;
         try {
-            load.awaitSent(200);
+            // Killed mid-run: once it has answered a good part of its calls from its lease.
+            load.awaitAnswered(2, 40);
         } finally {
             doomed.close();
             killedAt = System.nanoTime();
@@ -282,6 +287,7 @@ class GaleraClusterIT {
         long killedAnswered = outcomes.stream().filter(o -> o.node() == 2 && o.status() == 200).count();
         System.out.println("GALERA-IT keyward node killed: statuses " + statuses(outcomes) + ", answered by the killed node " + killedAnswered);
         assertEquals(Map.of(), survivorsRefused, "the other Keyward nodes answer every call");
+        assertTrue(killedAnswered > 0, "the node to be killed answered calls from its lease first");
         assertTrue(outcomes.stream().noneMatch(o -> o.node() == 2 && o.sentNanos() > killedAt && o.status() != -1),
                 "nothing answers on the killed node");
 
@@ -300,19 +306,27 @@ class GaleraClusterIT {
             restarted.flushAudit();
             restarted.keyward().spend().flush(Duration.ofSeconds(20));
             Ledger ledger = Ledger.settled(key);
-            String audited = cluster.sql(1, "SET SESSION wsrep_sync_wait = 1; SELECT COUNT(*), COALESCE(SUM(COALESCE(amount_usd, estimated_usd)), 0)"
+            String audited = cluster.sql(1, "SET SESSION wsrep_sync_wait = 1; SELECT COUNT(*), COALESCE(SUM(COALESCE(amount_usd, estimated_usd)), 0),"
+                    + " SUM(reason LIKE 'the node stopped while the call was at the vendor%')"
                     + " FROM keyward.calls WHERE key_id = '" + keyId + "' AND policy_check_result = 'allowed'").strip();
             String[] counted = audited.split("\t");
-            BigDecimal held$ = ledger.spent().add(ledger.reserved());
-            BigDecimal unused = held$.subtract(new BigDecimal(counted[1]));
-            System.out.println("GALERA-IT keyward node killed: " + ledger + ", audit rows " + counted[0] + " for $" + counted[1]
-                    + ", left reserved by the dead node beyond its calls $" + unused);
+            int rows = Integer.parseInt(counted[0]);
+            int unanswered = Integer.parseInt(counted[2]);
+            int atTheVendor = vendor.received().size();
+            BigDecimal unused = ledger.spent().add(ledger.reserved()).subtract(new BigDecimal(counted[1]));
+            System.out.println("GALERA-IT keyward node killed: " + ledger + ", audit rows " + rows + " for $" + counted[1] + " (" + unanswered
+                    + " written ahead and never answered), at the vendor " + atTheVendor + ", left reserved by the dead node beyond its audited calls $" + unused);
+            // A call's row is written ahead before it is sent: a node killed between the two leaves a
+            // row for a call the vendor may never have seen, marked unanswered, its money kept.
+            // What the dead node held beyond its audited calls: what it had drawn and not yet given to
+            // a call (under one and a half draws of $12.50), and calls reserved but not yet written
+            // ahead, one per caller at most (16 x $0.37).
+            BigDecimal bound = new BigDecimal("18.75").add(new BigDecimal("0.37").multiply(BigDecimal.valueOf(16)));
             assertAll(
-                    () -> assertEquals(vendor.received().size(), Integer.parseInt(counted[0]),
-                            "every call that reached the vendor has its audit row, the killed node's too, and no other"),
+                    () -> assertTrue(rows >= atTheVendor, "every call that reached the vendor has its audit row: " + rows + " < " + atTheVendor),
+                    () -> assertTrue(rows - atTheVendor <= unanswered, "a row beyond those is a call written ahead and never answered"),
                     () -> assertTrue(unused.signum() >= 0, "every call the vendor may have acted on is counted in the ledger: " + unused),
-                    () -> assertTrue(unused.compareTo(new BigDecimal("18.75")) < 0,
-                            "what stays reserved beyond those calls is what the dead node had drawn: under one and a half draws ($12.50 each): " + unused));
+                    () -> assertTrue(unused.compareTo(bound) < 0, "what stays reserved beyond those calls is under $" + bound + ": " + unused));
         }
     }
 
@@ -347,7 +361,8 @@ class GaleraClusterIT {
         }
         Run run = new Run(outcomes, conflicts() - conflictsBefore, Ledger.settled(key), actedAt);
         System.out.println("GALERA-IT " + name + ": statuses " + statuses(outcomes) + ", 5xx " + serverErrors(outcomes)
-                + ", galera conflicts (cert failures + bf aborts) " + run.conflicts() + ", " + run.ledger());
+                + ", galera conflicts (cert failures + bf aborts) "
+                + (run.conflicts() < 0 ? "not counted (a Galera node restarted, its counters with it)" : run.conflicts()) + ", " + run.ledger());
         return run;
     }
 

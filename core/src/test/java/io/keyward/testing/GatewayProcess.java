@@ -1,11 +1,8 @@
 package io.keyward.testing;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,14 +38,18 @@ public final class GatewayProcess {
         }
     }
 
-    /** Starts a node on this test's class path; its log goes to {@code log}. Waits (up to a minute) until it serves. */
+    /**
+     * Starts a node on this test's class path and waits (up to a minute) until it serves. Everything
+     * it prints goes to {@code log}, never to a pipe nobody reads: a node that logs much would block
+     * on a full pipe and stop answering.
+     */
     public static Running launch(String jdbcUrl, String vendorBaseUrl, Path extraYaml, Path log) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process node = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 GatewayProcess.class.getName(), jdbcUrl, vendorBaseUrl, extraYaml.toString())
-                .redirectError(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            return new Running(node, portOf(node));
+            return new Running(node, portOf(node, log));
         } catch (Exception e) {
             node.destroyForcibly();
             throw e;
@@ -56,20 +57,19 @@ public final class GatewayProcess {
     }
 
     /** The node's port, from the {@code PORT n} line it prints once it serves. */
-    private static int portOf(Process node) throws Exception {
-        CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith("PORT ")) {
-                        return Integer.parseInt(line.substring(5).strip());
-                    }
+    private static int portOf(Process node, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (System.nanoTime() < deadline) {
+            for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
+                if (line.startsWith("PORT ")) {
+                    return Integer.parseInt(line.substring(5).strip());
                 }
-                throw new IllegalStateException("the node ended before it served");
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
             }
-        });
-        return port.get(60, TimeUnit.SECONDS);
+            if (!node.isAlive()) {
+                throw new IllegalStateException("the node ended before it served; see " + log);
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the node did not serve within a minute; see " + log);
     }
 }
