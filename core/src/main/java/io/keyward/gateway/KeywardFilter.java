@@ -170,7 +170,7 @@ public final class KeywardFilter implements Filter {
         refuseVaultKeyInTheCall(route, call);
         event.allowedBy(keyward.policy().check(key, route, call));
         keyward.guards().check(key, call);
-        Reservation reservation = keyward.spend().reserve(key, route, call);
+        Reservation reservation = keyward.spend().reserve(key, route, call, event.requestId());
         event.reserved(reservation);
         if (reservation.holdsMoney()) {
             budgetHeaders(response, keyward.spend().budget(key));

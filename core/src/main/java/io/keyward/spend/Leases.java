@@ -35,18 +35,17 @@ import org.slf4j.LoggerFactory;
  * thus leaves at most one and a half draws reserved until the day resets (the next draw is taken
  * once less than half of one is left); under-use, never overshoot.
  *
- * <p>Every call admitted from a lease settles by its own id ({@code <lease id>-<n>}), journaled and
- * retried like any reservation. A revoke, kill switch or expiry seen at this node's revoke poll ends
+ * <p>Every call admitted from a lease settles by its own id (its request id), journaled and retried
+ * like any reservation. A revoke, kill switch or expiry seen at this node's revoke poll ends
  * every lease here; a draw is refused for such a key in the database itself, so after a revoke a node
  * admits at most what it had already drawn. Calls larger than one draw are reserved alone.
  */
 final class Leases implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Leases.class);
-    /** Calls one lease admits: their ids ({@code <lease>-c<n in base 36>}) must fit the 40 characters of a reservation id. */
+    /** How long giving a lease back may hold its key's calls before it is left to the settler. */
     private static final Duration RETIRE_DEADLINE = Duration.ofSeconds(2);
     /** How long after the ledger failed to answer a lease's grant or draw its key's calls are refused without asking again. */
     private static final Duration UNAVAILABLE_FOR = Duration.ofSeconds(1);
-    private static final long MAX_CALLS = 36L * 36 * 36 * 36 * 36 - 1;
     private final LeaseConfig config;
     private final SpendRepository ledger;
     private final Settler settler;
@@ -70,7 +69,6 @@ final class Leases implements AutoCloseable {
         private BigDecimal undrawn = BigDecimal.ZERO;
         /** Drawn and not yet given to a call. */
         private BigDecimal drawnLeft = BigDecimal.ZERO;
-        private long calls;
         private boolean drawing;
         /** A draw was refused: the lease was given back under this node, or its key was revoked. */
         private boolean dead;
@@ -100,11 +98,14 @@ final class Leases implements AutoCloseable {
     /**
      * Takes {@code amount} from the key's lease, taking a new lease first if needed.
      *
+     * @param callId the call's own id (its request id), by which its settle is idempotent
+     *
      * @return the call's id and money, or empty when the call is larger than one draw or no chunk
      *     fits under the cap any more (the caller then reserves the call alone)
      * @throws Refusal the key is revoked, expired or switched off, as {@code refusal} says
      */
-    Optional<Admitted> take(String keyId, BigDecimal keyCap, BigDecimal amount, Function<ReserveOutcome, Refusal> refusal) {
+    Optional<Admitted> take(String keyId, BigDecimal keyCap, BigDecimal amount, String callId,
+                            Function<ReserveOutcome, Refusal> refusal) {
         BigDecimal draw = config.drawUsd(keyCap);
         if (amount.compareTo(draw) > 0) {
             return Optional.empty();
@@ -112,9 +113,8 @@ final class Leases implements AutoCloseable {
         Lease lease = byKey.computeIfAbsent(keyId, k -> new Lease());
         synchronized (lease) {
             LocalDate today = LocalDate.now(ZoneOffset.UTC);
-            if (lease.id != null && today.equals(lease.day) && !lease.dead && lease.draw.equals(draw) && lease.calls < MAX_CALLS
-                    && drawn(keyId, lease, amount)) {
-                return Optional.of(admit(keyId, lease, amount));
+            if (lease.id != null && today.equals(lease.day) && !lease.dead && lease.draw.equals(draw) && drawn(keyId, lease, amount)) {
+                return Optional.of(admit(keyId, lease, amount, callId));
             }
             if (System.nanoTime() - lease.unavailableUntil < 0) {
                 // The ledger is slow or just failed: the callers behind this one must not queue on it
@@ -143,9 +143,8 @@ final class Leases implements AutoCloseable {
                     lease.draws = 1;
                     lease.undrawn = chunk.subtract(draw);
                     lease.drawnLeft = draw;
-                    lease.calls = 0;
                     lease.dead = false;
-                    return Optional.of(admit(keyId, lease, amount));
+                    return Optional.of(admit(keyId, lease, amount, callId));
                 }
                 case "revoked", "expired", "frozen" -> throw refusal.apply(outcome);
                 default -> {
@@ -157,12 +156,12 @@ final class Leases implements AutoCloseable {
     }
 
     /** Called holding the lease's monitor, with {@code amount} drawn. */
-    private Admitted admit(String keyId, Lease lease, BigDecimal amount) {
+    private Admitted admit(String keyId, Lease lease, BigDecimal amount, String callId) {
         lease.drawnLeft = lease.drawnLeft.subtract(amount);
         if (lease.drawnLeft.compareTo(lease.draw.divide(BigDecimal.valueOf(2))) < 0) {
             startDraw(keyId, lease);
         }
-        return new Admitted(lease.id + "-c" + Long.toString(++lease.calls, 36), new ReservationEnd.Drawn(keyId, lease.day, amount));
+        return new Admitted(callId, new ReservationEnd.Drawn(keyId, lease.day, amount));
     }
 
     /**

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * the reservation is settled with the cost the vendor states (or the estimate), or released when
  * the vendor certainly did not act. Settling happens off the request thread, by the reservation's
  * id, journaled on local disk and retried until it lands ({@link Settler}); a call admitted from an
- * escrow lease ({@link Leases}) too, by an id derived from its lease's.
+ * escrow lease ({@link Leases}) too. The id is the call's request id.
  */
 public final class Spend implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Spend.class);
@@ -88,7 +88,7 @@ public final class Spend implements AutoCloseable {
      * @return what was reserved, with the estimate for the audit row
      * @throws Refusal over a cap, for a key without a cap, or when the cost cannot be known and no ceiling is configured
      */
-    public Reservation reserve(VaultKey key, Route route, CallRequest call) {
+    public Reservation reserve(VaultKey key, Route route, CallRequest call, String requestId) {
         if (call.operation() == null || !call.operation().moneyMoving()) {
             return Reservation.NONE;
         }
@@ -111,7 +111,7 @@ public final class Spend implements AutoCloseable {
         if (leases != null && idempotencyKey == null && runId == null && agentCap == null) {
             // Retries with an Idempotency-Key need the database to be recognised, and run and agent
             // budgets are shared beyond this key: those calls are reserved one by one below.
-            Optional<Leases.Admitted> leased = leases.take(key.id(), keyCap, amount, outcome -> refusal(key, outcome, amount));
+            Optional<Leases.Admitted> leased = leases.take(key.id(), keyCap, amount, requestId, outcome -> refusal(key, outcome, amount));
             if (leased.isPresent()) {
                 Leases.Admitted admitted = leased.get();
                 return new Reservation(key.id(), admitted.drawn().day(), amount, null, null, false, null, admitted.id(), admitted.drawn());
@@ -120,12 +120,14 @@ public final class Spend implements AutoCloseable {
         ReserveCall reserve = new ReserveCall(key.id(), amount, keyCap, idempotencyKey,
                 idempotencyKey == null ? null : requestHash(vendor, call),
                 runId, runId == null ? null : key.runUsdCap(), agentCap == null ? null : key.agentName(), agentCap);
-        String reservationId = java.util.UUID.randomUUID().toString();
+        // The call's request id: unique, chosen before the first attempt, and it ties the reservation's
+        // row to the call's audit row.
+        String reservationId = requestId;
         ReserveOutcome outcome = reserveAlone(reservationId, reserve);
         if (outcome.outcome().equals("over_key_cap") && leases != null && leases.giveBack(key.id())) {
             // This node's own lease may hold what the call needs: asked again without it. The first
-            // attempt reserved nothing, so a new id is safe.
-            reservationId = java.util.UUID.randomUUID().toString();
+            // attempt reserved nothing, but a release may be owed under its id: a second id.
+            reservationId = requestId + "-2";
             outcome = reserveAlone(reservationId, reserve);
         }
         Reservation reservation = new Reservation(key.id(), outcome.day(), amount, runId,

@@ -144,6 +144,25 @@ class ReservationConflictTest {
     }
 
     @Test
+    void eachCallsReservationRowCarriesItsRequestIdLeasedOrNot() throws Exception {
+        String small = issue("100.00");
+        String large = issue("1.00");
+        for (String key : List.of(small, large)) {
+            // $0.37: from a lease on the $100.00 key (a $1.25 draw), alone on the $1.00 key (its draw is $0.0125).
+            java.net.http.HttpResponse<Void> reply = http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(gateway.baseUrl() + "/stripe/v1/payment_intents"))
+                    .header("Authorization", "Bearer " + key).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("amount=37&currency=usd")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+            assertEquals(200, reply.statusCode());
+            settleAll();
+            String requestId = reply.headers().firstValue("X-Keyward-Request-Id").orElseThrow();
+            assertEquals(1, count("SELECT COUNT(*) FROM spend_reservations WHERE id = '" + requestId + "' AND key_id = '"
+                    + keyId(key) + "' AND state = 'settled' AND amount_usd = 0.37"), "the settled row of " + requestId);
+        }
+    }
+
+    @Test
     void aReservationWhoseAnswerIsLostPastTheDeadlineIsGivenBack() throws Exception {
         String key = issue("10.00");
         assertEquals(200, pay(key, 0), "a first call creates the day's ledger row");
