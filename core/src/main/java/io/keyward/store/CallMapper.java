@@ -2,9 +2,7 @@ package io.keyward.store;
 
 import java.util.List;
 
-/** {@code calls}, the audit log; SQL in CallMapper.xml beside this interface. */
+/** Reads of {@code calls}, the audit log; SQL in CallMapper.xml beside this interface (rows are written by {@link CallRepository}). */
 public interface CallMapper {
-    int insertOne(CallRow row);
-
     List<CallRow> list(CallQuery query);
 }
