@@ -1,6 +1,7 @@
 package io.keyward.secret;
 
 import io.keyward.config.Secret;
+import io.keyward.secret.TileIndex.Tile;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,9 +12,6 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,34 +46,13 @@ public final class SecretRedactor {
     static final int TILE = 24;
     /** Base64 characters of 24 bytes: a tile of a Basic credential. */
     private static final int BASE64_TILE = 32;
-    /** Bytes hashed to find where a tile may start; every tile is at least this long. */
-    private static final int ANCHOR = 12;
     private static final Pattern PUBLIC_PREFIX = Pattern.compile("^(?:[a-z]{2,8}_){1,2}");
     private static final String BASIC = "Basic ";
 
-    /** One spelling of one secret. */
-    private record Form(byte[] bytes) {
-    }
+    private static final TileIndex.Found NOTHING = (tile, start) -> { };
 
-    /** A tile of a form: {@code length} bytes from {@code offset}. */
-    private record Tile(Form form, int offset, int length) {
-        boolean matches(byte[] text, int at, int textLength) {
-            if (at + length > textLength) {
-                return false;
-            }
-            for (int i = 0; i < length; i++) {
-                if (text[at + i] != form.bytes()[offset + i]) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
-    private final Map<Long, List<Tile>> byAnchor = new ConcurrentHashMap<>();
-    /** How far back of a tile, and forward of it, its form can reach: what a stream must hold back. */
-    private volatile int longestForm;
-    private volatile int longestTile = ANCHOR;
+    /** Replaced whole when a secret is added: a scan reads one consistent index without a lock. */
+    private volatile TileIndex index = TileIndex.EMPTY;
 
     public SecretRedactor(Collection<Secret> secrets) {
         secrets.forEach(this::add);
@@ -97,43 +74,45 @@ public final class SecretRedactor {
         String raw = secret.reveal();
         int publicChars = publicPrefixLength(raw);
         List<int[]> tiles = tiles(publicChars, raw.length(), TILE);
-        register(raw, tiles, i -> String.valueOf(raw.charAt(i)));
-        register(raw, tiles, i -> urlEncoded(raw.charAt(i), true));
-        register(raw, tiles, i -> urlEncoded(raw.charAt(i), false));
-        register(raw, tiles, i -> String.format("\\u%04X", (int) raw.charAt(i)));
-        register(raw, tiles, i -> String.format("\\u%04x", (int) raw.charAt(i)));
+        List<Tile> added = new ArrayList<>();
+        register(added, raw, tiles, i -> String.valueOf(raw.charAt(i)));
+        register(added, raw, tiles, i -> urlEncoded(raw.charAt(i), true));
+        register(added, raw, tiles, i -> urlEncoded(raw.charAt(i), false));
+        register(added, raw, tiles, i -> String.format("\\u%04X", (int) raw.charAt(i)));
+        register(added, raw, tiles, i -> String.format("\\u%04x", (int) raw.charAt(i)));
         // Hex tokens read the same in either case, and a vendor may print any key upper-cased.
-        register(raw, tiles, i -> raw.substring(i, i + 1).toUpperCase(Locale.ROOT));
-        register(raw, tiles, i -> raw.substring(i, i + 1).toLowerCase(Locale.ROOT));
+        register(added, raw, tiles, i -> raw.substring(i, i + 1).toUpperCase(Locale.ROOT));
+        register(added, raw, tiles, i -> raw.substring(i, i + 1).toLowerCase(Locale.ROOT));
         // Base64 of the secret alone, and of "secret:" (Stripe's documented Basic form), both alphabets.
         byte[] rawBytes = raw.getBytes(StandardCharsets.UTF_8);
         for (String suffix : List.of("", ":")) {
             byte[] plain = (raw + suffix).getBytes(StandardCharsets.UTF_8);
             for (Base64.Encoder encoder : List.of(Base64.getEncoder(), Base64.getUrlEncoder())) {
-                registerBase64(encoder.encodeToString(plain), 0, publicChars, rawBytes.length);
+                registerBase64(added, encoder.encodeToString(plain), 0, publicChars, rawBytes.length);
             }
         }
         if (authorization != null && authorization.startsWith(BASIC)) {
             byte[] credentials = Base64.getDecoder().decode(authorization.substring(BASIC.length()));
             // The account or key SID and ':' come before the secret: public, like its own prefix.
             int before = credentials.length - rawBytes.length;
-            registerBase64(authorization, BASIC.length(), before + publicChars, credentials.length);
+            registerBase64(added, authorization, BASIC.length(), before + publicChars, credentials.length);
         }
+        index = index.with(added);
     }
 
     /**
-     * Registers {@code encoded} (whose base64 text starts at {@code from}) and its JSON spelling
+     * Adds the tiles of {@code encoded} (whose base64 text starts at {@code from}) and of its JSON spelling
      * ({@code \/}), tiled after the characters fixed by the first {@code publicBytes} of what it
      * encodes: those are public, so a tile holding them would teach nothing and could be planted.
      */
-    private void registerBase64(String encoded, int from, int publicBytes, int encodedBytes) {
-        if (encodedBytes - publicBytes < ANCHOR) {
+    private static void registerBase64(List<Tile> added, String encoded, int from, int publicBytes, int encodedBytes) {
+        if (encodedBytes - publicBytes < TileIndex.ANCHOR) {
             return; // as for the raw spelling: a part this short is no secret worth a tile
         }
         int fixed = from + publicBytes / 3 * 4 + publicBytes % 3;
         List<int[]> base64Tiles = tiles(fixed, encoded.length(), BASE64_TILE);
-        register(encoded, base64Tiles, i -> String.valueOf(encoded.charAt(i)));
-        register(encoded, base64Tiles, i -> encoded.charAt(i) == '/' ? "\\/" : String.valueOf(encoded.charAt(i)));
+        register(added, encoded, base64Tiles, i -> String.valueOf(encoded.charAt(i)));
+        register(added, encoded, base64Tiles, i -> encoded.charAt(i) == '/' ? "\\/" : String.valueOf(encoded.charAt(i)));
     }
 
     private static int publicPrefixLength(String raw) {
@@ -143,13 +122,27 @@ public final class SecretRedactor {
 
     /** A header value, a header name, or any text, with every secret form that has a tile in it masked. */
     public String redact(String text) {
+        if (text.length() < TileIndex.ANCHOR && isAscii(text)) {
+            return text; // fewer bytes than any tile: most header values, without encoding them
+        }
+        TileIndex tiles = index;
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        boolean[] mask = new boolean[bytes.length];
-        if (!mark(bytes, bytes.length, 0, mask)) {
+        if (!tiles.scan(bytes, bytes.length, 0, NOTHING)) {
             return text;
         }
+        boolean[] mask = new boolean[bytes.length];
+        mark(tiles, bytes, bytes.length, 0, mask);
         apply(bytes, mask, bytes.length);
         return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static boolean isAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Wraps the stream to the agent so every byte written through it is checked first. */
@@ -173,7 +166,7 @@ public final class SecretRedactor {
         if (end - start >= size && tiles.stream().noneMatch(t -> t[0] == start)) {
             tiles.add(new int[] {start, start + size});
         }
-        if (tiles.isEmpty() && end - start >= ANCHOR) {
+        if (tiles.isEmpty() && end - start >= TileIndex.ANCHOR) {
             tiles.add(new int[] {start, end});
         }
         return tiles;
@@ -192,10 +185,10 @@ public final class SecretRedactor {
     }
 
     /**
-     * Registers the spelling of {@code text} that writes character {@code i} as {@code spell(i)},
-     * with its tiles where the character tiles fall in it.
+     * Adds to {@code added} the tiles of the spelling of {@code text} that writes character
+     * {@code i} as {@code spell(i)}: where the character tiles fall in that spelling.
      */
-    private void register(String text, List<int[]> charTiles, IntFunction<String> spell) {
+    private static void register(List<Tile> added, String text, List<int[]> charTiles, IntFunction<String> spell) {
         StringBuilder spelt = new StringBuilder();
         int[] at = new int[text.length() + 1];
         for (int i = 0; i < text.length(); i++) {
@@ -203,16 +196,10 @@ public final class SecretRedactor {
             spelt.append(spell.apply(i));
         }
         at[text.length()] = spelt.length();
-        Form form = new Form(spelt.toString().getBytes(StandardCharsets.UTF_8));
+        byte[] form = spelt.toString().getBytes(StandardCharsets.UTF_8);
         for (int[] t : charTiles) {
-            Tile tile = new Tile(form, at[t[0]], at[t[1]] - at[t[0]]);
-            List<Tile> same = byAnchor.computeIfAbsent(hash(form.bytes(), tile.offset()), h -> new CopyOnWriteArrayList<>());
-            if (same.stream().noneMatch(other -> Arrays.equals(other.form().bytes(), form.bytes()) && other.offset() == tile.offset())) {
-                same.add(tile);
-            }
-            longestTile = Math.max(longestTile, tile.length());
+            added.add(new Tile(form, at[t[0]], at[t[1]] - at[t[0]]));
         }
-        longestForm = Math.max(longestForm, form.bytes().length);
     }
 
     /**
@@ -220,38 +207,31 @@ public final class SecretRedactor {
      * and lies wholly in the first {@code length} bytes; parts of a span past the mask are dropped
      * here (the stream carries them). @return whether any tile was found
      */
-    private boolean mark(byte[] text, int length, int from, boolean[] mask) {
-        boolean found = false;
-        for (int p = Math.max(0, from); p + ANCHOR <= length; p++) {
-            List<Tile> candidates = byAnchor.get(hash(text, p));
-            if (candidates == null) {
-                continue;
-            }
-            for (Tile tile : candidates) {
-                if (tile.matches(text, p, length)) {
-                    int start = p - tile.offset();
-                    Arrays.fill(mask, Math.max(0, start), Math.min(mask.length, start + tile.form().bytes().length), true);
-                    found = true;
-                }
-            }
-        }
-        return found;
+    private boolean mark(TileIndex tiles, byte[] text, int length, int from, boolean[] mask) {
+        return tiles.scan(text, length, from, (tile, start) ->
+                Arrays.fill(mask, Math.max(0, start), Math.min(mask.length, start + tile.form().length), true));
     }
 
-    private static long hash(byte[] bytes, int from) {
-        long h = 1_469_598_103_934_665_603L;
-        for (int i = 0; i < ANCHOR; i++) {
-            h = (h ^ (bytes[from + i] & 0xff)) * 1_099_511_628_211L;
-        }
-        return h;
-    }
-
+    /** Masks the first {@code length} bytes where {@code mask} (which may be shorter, or null) says. */
     private static void apply(byte[] bytes, boolean[] mask, int length) {
-        for (int i = 0; i < length; i++) {
+        for (int i = 0, n = mask == null ? 0 : Math.min(length, mask.length); i < n; i++) {
             if (mask[i]) {
                 bytes[i] = '*';
             }
         }
+    }
+
+    /** What of {@code mask} lies past its first {@code sent} bytes, or null when none of it is set. */
+    private static boolean[] rest(boolean[] mask, int sent) {
+        if (mask == null) {
+            return null;
+        }
+        for (int i = sent; i < mask.length; i++) {
+            if (mask[i]) {
+                return Arrays.copyOfRange(mask, sent, mask.length);
+            }
+        }
+        return null;
     }
 
     /**
@@ -260,8 +240,11 @@ public final class SecretRedactor {
      */
     private final class Redacting extends FilterOutputStream {
         private byte[] pending = new byte[0];
-        /** Which pending bytes (and, past their end, which bytes to come) lie in a found form. */
-        private boolean[] pendingMask = new boolean[0];
+        /**
+         * Which pending bytes (and, past their end, which bytes to come) lie in a found form; null
+         * while none does, so a body with no secret in it never allocates a mask.
+         */
+        private boolean[] pendingMask;
         /** Tile starts before this index of {@code pending} were already searched with a full tile behind them. */
         private int searched;
 
@@ -278,16 +261,20 @@ public final class SecretRedactor {
         public void write(byte[] b, int off, int len) throws IOException {
             byte[] all = Arrays.copyOf(pending, pending.length + len);
             System.arraycopy(b, off, all, pending.length, len);
-            int hold = Math.min(all.length, longestForm + longestTile);
-            // Room for a form found at the end to reach into bytes still to come.
-            boolean[] mask = Arrays.copyOf(pendingMask, Math.max(pendingMask.length, all.length + longestForm));
-            mark(all, all.length, searched, mask);
-            searched = Math.max(searched, all.length - longestTile + 1);
-            int send = all.length - hold;
+            TileIndex tiles = index;
+            boolean[] mask = pendingMask;
+            if (tiles.scan(all, all.length, searched, NOTHING)) {
+                // Room for a form found at the end to reach into bytes still to come.
+                int room = all.length + tiles.longestForm();
+                mask = mask == null ? new boolean[room] : Arrays.copyOf(mask, Math.max(mask.length, room));
+                mark(tiles, all, all.length, searched, mask);
+            }
+            searched = Math.max(searched, all.length - tiles.longestTile() + 1);
+            int send = all.length - Math.min(all.length, tiles.longestForm() + tiles.longestTile());
             apply(all, mask, send);
             out.write(all, 0, send);
             pending = Arrays.copyOfRange(all, send, all.length);
-            pendingMask = Arrays.copyOfRange(mask, send, mask.length);
+            pendingMask = rest(mask, send);
             searched = Math.max(0, searched - send);
         }
 
@@ -295,7 +282,7 @@ public final class SecretRedactor {
         public void flush() throws IOException {
             apply(pending, pendingMask, pending.length);
             out.write(pending);
-            pendingMask = Arrays.copyOfRange(pendingMask, pending.length, pendingMask.length);
+            pendingMask = rest(pendingMask, pending.length);
             pending = new byte[0];
             searched = 0;
             out.flush();
