@@ -40,6 +40,20 @@ class RequestParsingTest {
     }
 
     @Test
+    void aChunkedBodyLargerThanTheFirstBufferIsReadWhole() throws Exception {
+        StringBuilder body = new StringBuilder("amount=2000&currency=usd");
+        for (int i = 0; body.length() < 20_000; i++) {
+            body.append("&metadata%5Bk").append(i).append("%5D=").append("v".repeat(40));
+        }
+        body.append("&description=last");
+        CallRequest call = Calls.parse("POST", "/stripe/v1/payment_intents", null, "application/x-www-form-urlencoded",
+                body.toString().getBytes(StandardCharsets.UTF_8), Map.of("Transfer-Encoding", "chunked"), false).call();
+        assertEquals(body.length(), call.body().length);
+        assertEquals(List.of("2000"), values(call, "amount"));
+        assertEquals(List.of("last"), values(call, "description"));
+    }
+
+    @Test
     void pathVariablesAndQueryParametersAreParametersToo() throws Exception {
         CallRequest call = Calls.parse("GET", "/stripe/v1/customers/cus%5F123", "expand[0]=sources&limit=3", null, null).call();
         assertEquals("customers.retrieve", call.operation().name());

@@ -89,7 +89,10 @@ public final class Calls {
         when(request.getMethod()).thenReturn(method);
         when(request.getQueryString()).thenReturn(rawQuery);
         when(request.getContentType()).thenReturn(contentType);
-        when(request.getContentLengthLong()).thenReturn((long) body.length);
+        // A chunked body declares no length, as the container reports it.
+        boolean chunked = extraHeaders.entrySet().stream()
+                .anyMatch(e -> e.getKey().equalsIgnoreCase("Transfer-Encoding") && e.getValue().equalsIgnoreCase("chunked"));
+        when(request.getContentLengthLong()).thenReturn(chunked ? -1L : body.length);
         when(request.getHeaderNames()).thenAnswer(i -> Collections.enumeration(headers.keySet()));
         when(request.getHeaders(org.mockito.ArgumentMatchers.anyString())).thenAnswer(i -> {
             String name = i.getArgument(0);
