@@ -129,7 +129,7 @@ public final class ProxyBenchmark {
             String setup = "Machine: " + BenchReport.machine() + ". " + leaseNote + " Placement: wrk and the vendor (nginx, one"
                     + " worker, static answers) on CPU 0; the proxy under test (Keyward's JVM, a Jetty anchor's JVM, each "
                     + String.join(" ", PROXY_JVM_FLAGS) + ", or nginx's master and one worker) on CPU 1; MariaDB unpinned. "
-                    + rounds + " rounds of " + seconds + " s per path, paths alternating; medians of the rounds.";
+                    + rounds + (rounds == 1 ? " round of " : " rounds of ") + seconds + " s per path, paths alternating; medians of the rounds.";
             String footer = String.format(Locale.ROOT, "Keyward at the end: heap used %.0f MiB of %.0f MiB, %d threads.",
                     metrics.get("heap_used_bytes").asDouble() / (1 << 20), metrics.get("heap_max_bytes").asDouble() / (1 << 20),
                     ProcCpu.threads(keyward.pid()));
