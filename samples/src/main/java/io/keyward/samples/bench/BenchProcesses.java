@@ -29,20 +29,25 @@ final class BenchProcesses implements AutoCloseable {
         return pids;
     }
 
-    /** Reads the child's output until its {@code PORT n} line; the rest of its output is drained and dropped. */
+    /**
+     * Reads the child's output until its {@code PORT n} line; the rest of its output is drained and
+     * dropped. A child that ends first is reported with what it printed, which says why.
+     */
     static int awaitPort(Process p) throws Exception {
         BufferedReader lines = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<Integer> port = CompletableFuture.supplyAsync(() -> {
+            StringBuilder printed = new StringBuilder();
             try {
                 for (String line; (line = lines.readLine()) != null; ) {
                     if (line.startsWith("PORT ")) {
                         return Integer.parseInt(line.substring(5).strip());
                     }
+                    printed.append(line).append('\n');
                 }
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            throw new IllegalStateException("the process ended before it was listening");
+            throw new IllegalStateException("the process ended before it was listening:\n" + printed);
         });
         int found = port.get(120, TimeUnit.SECONDS);
         Thread drain = new Thread(() -> {
