@@ -29,7 +29,7 @@ final class BenchReport {
     record Run(Wrk.Result wrk, double cpuMicrosPerRequest, long filterP50, long filterP99) {
     }
 
-    /** How a path's warm-up ended: after how many seconds, and whether two rounds in a row agreed. */
+    /** How a path's warm-up ended: after how many seconds, and whether its last rounds agreed. */
     record WarmUp(int seconds, boolean stable) {
     }
 
@@ -48,7 +48,7 @@ final class BenchReport {
      */
     String markdown(String setup, Map<BenchPath, WarmUp> warmUps, int connections, String footer) {
         StringBuilder md = new StringBuilder(setup).append(" Run ").append(LocalDateTime.now().withNano(0)).append(".\n\n");
-        md.append("Warm-up (short rounds until two in a row agree):");
+        md.append("Warm-up (short rounds until the last few agree):");
         warmUps.forEach((path, w) -> md.append(String.format(Locale.ROOT, " %s %s %d s;", path.name(),
                 w.stable() ? "stable after" : "NOT stable within", w.seconds())));
         md.setLength(md.length() - 1);

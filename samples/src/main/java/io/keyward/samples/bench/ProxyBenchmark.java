@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,13 +27,13 @@ import java.util.Map;
  * load generator's CPU is shared with no JIT; Keyward is {@link BenchGateway} (a real key and
  * policy, the quickstart's embedded MariaDB or {@code KEYWARD_BENCH_JDBC_URL}). Placement is fixed
  * with taskset: wrk and the vendor on CPU 0, the proxy under test on CPU 1 (MariaDB is not pinned);
- * every JVM proxy runs with the same flags. Each path is warmed with short rounds until two in a row
+ * every JVM proxy runs with the same flags. Each path is warmed with short rounds until the last few
  * agree; then paths alternate within each round, first at fixed concurrency (throughput) then back to
  * back on one connection (latency). Writes {@code results.md} and {@code latency.png} to the output
  * folder and prints the report, whose last table is Keyward against the anchors and the goals.
  *
  * <p>Usage: {@code java -cp samples/target/keyward-quickstart.jar io.keyward.samples.bench.ProxyBenchmark
- * [--seconds 8] [--rounds 3] [--connections 16] [--warmup 60] [--warmup-round 5] [--stable-percent 3]
+ * [--seconds 8] [--rounds 3] [--connections 16] [--warmup 60] [--warmup-round 5] [--stable-rounds 3] [--stable-percent 3]
  * [--lease-usd 5.00] [--out samples/target/bench]}; {@code --warmup} bounds each path's warm-up in
  * seconds, {@code --lease-usd} sets escrow leases for the money-moving path. Needs wrk, nginx and
  * taskset ({@code apt-get install -y wrk nginx-light util-linux}).
@@ -55,6 +56,7 @@ public final class ProxyBenchmark {
         int connections = Integer.parseInt(options.getOrDefault("connections", "16"));
         int warmupBound = Integer.parseInt(options.getOrDefault("warmup", "60"));
         int warmupRound = Integer.parseInt(options.getOrDefault("warmup-round", "5"));
+        int stableRounds = Integer.parseInt(options.getOrDefault("stable-rounds", "3"));
         double stablePercent = Double.parseDouble(options.getOrDefault("stable-percent", "3"));
         Path out = Path.of(options.getOrDefault("out", "samples/target/bench")).toAbsolutePath();
         for (String tool : List.of("wrk", "nginx", "taskset")) {
@@ -118,7 +120,7 @@ public final class ProxyBenchmark {
 
             Map<BenchPath, BenchReport.WarmUp> warmUps = new LinkedHashMap<>();
             for (BenchPath path : paths) {
-                warmUps.put(path, warmUp(path, connections, warmupRound, warmupBound, stablePercent, out));
+                warmUps.put(path, warmUp(path, connections, warmupRound, warmupBound, stableRounds, stablePercent, out));
             }
             BenchReport report = new BenchReport(measure(paths, connections, seconds, rounds, gateway, token, out),
                     measure(paths, 1, seconds, rounds, gateway, token, out));
@@ -156,22 +158,27 @@ public final class ProxyBenchmark {
     }
 
     /**
-     * Short wrk rounds until two in a row agree within {@code stablePercent}, or {@code boundSeconds}
-     * have passed: a JVM on one pinned CPU is still compiling for tens of seconds, and how long
-     * differs by proxy, so a fixed warm-up would favour one or another.
+     * Short wrk rounds until the last {@code stableRounds} agree within {@code stablePercent} (highest
+     * over lowest), or {@code boundSeconds} have passed: a JVM on one pinned CPU is still compiling for
+     * tens of seconds, and how long differs by proxy, so a fixed warm-up would favour one or another.
+     * Two rounds are not enough: a JIT that is still climbing slowly can gain under 3% between two.
      */
     private static BenchReport.WarmUp warmUp(BenchPath path, int connections, int roundSeconds, int boundSeconds,
-                                             double stablePercent, Path out) throws Exception {
-        double previous = -1;
+                                             int stableRounds, double stablePercent, Path out) throws Exception {
+        List<Double> recent = new ArrayList<>();
         int elapsed = 0;
         while (elapsed < boundSeconds) {
             double rps = Wrk.run(VENDOR_CPU, path.url(), path.authorization(), path.body(), connections, roundSeconds, out).rps();
             elapsed += roundSeconds;
             System.out.printf(Locale.ROOT, "warm-up %-22s %4d s %9.0f req/s%n", path.name(), elapsed, rps);
-            if (previous > 0 && Math.abs(rps - previous) <= previous * stablePercent / 100) {
+            recent.add(rps);
+            if (recent.size() > stableRounds) {
+                recent.remove(0);
+            }
+            if (recent.size() == stableRounds
+                    && Collections.max(recent) <= Collections.min(recent) * (1 + stablePercent / 100)) {
                 return new BenchReport.WarmUp(elapsed, true);
             }
-            previous = rps;
         }
         return new BenchReport.WarmUp(elapsed, false);
     }
