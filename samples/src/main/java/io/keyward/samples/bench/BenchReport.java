@@ -48,7 +48,7 @@ final class BenchReport {
      */
     String markdown(String setup, Map<BenchPath, WarmUp> warmUps, int connections, String footer) {
         StringBuilder md = new StringBuilder(setup).append(" Run ").append(LocalDateTime.now().withNano(0)).append(".\n\n");
-        md.append("Warm-up (short rounds until the last few agree):");
+        md.append("Warm-up (short rounds until the last few agree and the JIT is nearly idle):");
         warmUps.forEach((path, w) -> md.append(String.format(Locale.ROOT, " %s %s %d s;", path.name(),
                 w.stable() ? "stable after" : "NOT stable within", w.seconds())));
         md.setLength(md.length() - 1);
