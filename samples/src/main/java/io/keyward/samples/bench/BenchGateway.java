@@ -8,9 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The benchmark's Keyward: the embedded Jetty gateway in front of {@link BenchVendor}, on the
- * given MariaDB, with guards opened wide (the load generator repeats one call, which the loop
- * breaker would otherwise stop). Prints {@code PORT n} and serves until killed.
+ * The benchmark's Keyward: the embedded Jetty gateway in front of the benchmark's vendor
+ * ({@link Nginx}), on the given MariaDB, with guards opened wide (the load generator repeats one
+ * call, which the loop breaker would otherwise stop). Prints {@code PORT n} and serves until killed.
  *
  * <p>Arguments: JDBC URL, vendor base URL, admin token SHA-256, key pepper, spool folder, and
  * optionally a {@code spend.lease_usd} ({@code off}, or a chunk; unset, leases are on as by default).
