@@ -1,11 +1,8 @@
 package io.keyward.audit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keyward.decision.Code;
 import io.keyward.decision.Refusal;
 import io.keyward.forward.ForwardResult;
-import io.keyward.json.Json;
 import io.keyward.key.VaultKey;
 import io.keyward.key.VaultKeyFormat;
 import io.keyward.request.CallRequest;
@@ -146,21 +143,7 @@ public final class AuditEvent {
                 forwarded == null ? null : forwarded.status(),
                 forwarded == null ? null : cut(scrub(forwarded.upstreamRequestId(), redactor), 200),
                 idempotencyKey == null ? null : cut(scrub(idempotencyKey, redactor), 255), latencyUs,
-                forwarded == null ? null : forwarded.upstreamMicros(), nodeId, metadata());
-    }
-
-    /** The key's metadata merged with agent_name and agent_run_id, so JSON_VALUE(metadata, '$.agent_run_id') works. */
-    private String metadata() {
-        if (key == null) {
-            return null;
-        }
-        JsonNode stored = Json.tree(key.metadata());
-        ObjectNode merged = stored instanceof ObjectNode object ? object.deepCopy() : Json.MAPPER.createObjectNode();
-        merged.put("agent_name", key.agentName());
-        if (key.agentRunId() != null) {
-            merged.put("agent_run_id", key.agentRunId());
-        }
-        return Json.text(merged);
+                forwarded == null ? null : forwarded.upstreamMicros(), nodeId, key == null ? null : AuditMetadata.of(key));
     }
 
     private static String scrub(String text, SecretRedactor redactor) {
