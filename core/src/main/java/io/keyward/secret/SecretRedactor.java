@@ -205,10 +205,10 @@ public final class SecretRedactor {
     /**
      * Marks, in {@code mask}, the span of the form of every tile that starts at {@code from} or later
      * and lies wholly in the first {@code length} bytes; parts of a span past the mask are dropped
-     * here (the stream carries them). @return whether any tile was found
+     * here (the stream carries them).
      */
-    private boolean mark(TileIndex tiles, byte[] text, int length, int from, boolean[] mask) {
-        return tiles.scan(text, length, from, (tile, start) ->
+    private static void mark(TileIndex tiles, byte[] text, int length, int from, boolean[] mask) {
+        tiles.scan(text, length, from, (tile, start) ->
                 Arrays.fill(mask, Math.max(0, start), Math.min(mask.length, start + tile.form().length), true));
     }
 
