@@ -172,14 +172,23 @@ public final class KeywardFilter implements Filter {
         keyward.guards().check(key, call);
         Reservation reservation = keyward.spend().reserve(key, route, call, event.requestId());
         event.reserved(reservation);
-        if (reservation.holdsMoney()) {
-            budgetHeaders(response, keyward.spend().budget(key));
-        }
-        UpstreamCredential credential = keyward.credentials().credentialFor(route, call,
-                keyward.vendorSecrets().current(route.vendor().name(), key.secretVersion()));
-        event.forwardedPath(credential.path());
-        if (reservation.holdsMoney()) {
-            writeAhead(reservation, event);
+        UpstreamCredential credential;
+        try {
+            if (reservation.holdsMoney()) {
+                budgetHeaders(response, keyward.spend().budget(key));
+            }
+            credential = keyward.credentials().credentialFor(route, call,
+                    keyward.vendorSecrets().current(route.vendor().name(), key.secretVersion()));
+            event.forwardedPath(credential.path());
+            if (reservation.holdsMoney()) {
+                writeAhead(event);
+            }
+        } catch (RuntimeException | StackOverflowError e) {
+            // Refused before anything was sent (the ledger read for the budget headers, the secret
+            // store, the write-ahead failed): the vendor cannot have acted, so the money goes back.
+            // Left held, it would count against the cap until the end of the day.
+            event.settled(keyward.spend().afterFailure(reservation, false));
+            throw e;
         }
         ForwardResult result;
         try {
@@ -187,6 +196,11 @@ public final class KeywardFilter implements Filter {
         } catch (UpstreamFailure failure) {
             event.settled(keyward.spend().afterFailure(reservation, failure.vendorMayHaveActed()));
             throw failure.refusal();
+        } catch (RuntimeException | StackOverflowError e) {
+            // A fault of Keyward's own once the request may have left: the vendor may have acted, so
+            // the estimate is kept, as for a timeout.
+            event.settled(keyward.spend().afterFailure(reservation, true));
+            throw e;
         }
         event.forwarded(result);
         event.settled(keyward.spend().settle(reservation, route, call, result));
@@ -194,11 +208,10 @@ public final class KeywardFilter implements Filter {
     }
 
     /** A money call's row reaches the disk before the vendor can act on the call, or the call does not go out. */
-    private void writeAhead(Reservation reservation, AuditEvent event) {
+    private void writeAhead(AuditEvent event) {
         try {
             keyward.audit().beforeForwarding(event.toRow(keyward.config().nodeId(), keyward.redactor()));
         } catch (IOException e) {
-            event.settled(keyward.spend().afterFailure(reservation, false));
             throw auditUnavailable("audit.write_ahead");
         }
     }

@@ -213,8 +213,9 @@ public final class Spend implements AutoCloseable {
             return Settlement.NOTHING;
         }
         BigDecimal spent = route.vendor().costs().actual(call.operation(), result.bodyCopy()).orElse(reservation.estimateUsd());
-        answered(reservation);
+        // Owed before anything else may fail: marking the Idempotency-Key answered needs the database.
         settleLater(reservation, spent);
+        answered(reservation);
         return new Settlement(spent, null);
     }
 
@@ -240,8 +241,8 @@ public final class Spend implements AutoCloseable {
             }
             return Settlement.NOTHING;
         }
-        answered(reservation);
         settleLater(reservation, reservation.estimateUsd());
+        answered(reservation);
         return new Settlement(reservation.estimateUsd(), Settlement.KEPT);
     }
 
