@@ -382,10 +382,13 @@ class GaleraClusterIT {
     private record Ledger(BigDecimal spent, BigDecimal reserved, int auditRows, BigDecimal audited) {
         static Ledger settled(String key) throws Exception {
             for (TestGateway gateway : gateways) {
-                gateway.keyward().spend().flush(Duration.ofSeconds(20));
+                // A node whose Galera node was killed settles once it is back: allowed its backoff.
+                assertTrue(gateway.keyward().spend().flush(Duration.ofSeconds(60)),
+                        "the node's settles landed; still owed: " + gateway.keyward().spend().pendingSettles());
                 // As a revoke poll would: what the escrow leases hold goes back, so reserved means calls.
                 gateway.keyward().spend().dropLeases();
-                gateway.keyward().spend().flush(Duration.ofSeconds(20));
+                assertTrue(gateway.keyward().spend().flush(Duration.ofSeconds(60)),
+                        "the node's lease give-backs landed; still owed: " + gateway.keyward().spend().pendingSettles());
                 gateway.flushAudit();
             }
             String keyId = key.substring(3, 19);
