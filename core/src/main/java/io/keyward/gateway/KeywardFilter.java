@@ -168,7 +168,7 @@ public final class KeywardFilter implements Filter {
         CallRequest call = keyward.requestReader().read(request, route);
         event.call(call);
         refuseVaultKeyInTheCall(route, call);
-        event.allowedBy(keyward.policy().check(key, route, call));
+        event.decided(keyward.policy().check(key, route, call));
         keyward.guards().check(key, call);
         Reservation reservation = keyward.spend().reserve(key, route, call, event.requestId());
         event.reserved(reservation);
