@@ -131,6 +131,40 @@ public final class AuditEvent {
         return requestId;
     }
 
+    /** The vendor the call was routed to, or null when it was refused before routing by its key. */
+    public String vendorName() {
+        return vendor;
+    }
+
+    /** The catalog operation the call matched, or null. */
+    public String operationName() {
+        return operation;
+    }
+
+    public Code result() {
+        return result;
+    }
+
+    /** What a shadow policy would have refused the call with, or null. */
+    public Code shadowResult() {
+        return shadowResult;
+    }
+
+    /** The money reserved before forwarding, or null when none was. */
+    public java.math.BigDecimal reservedUsd() {
+        return estimatedUsd;
+    }
+
+    /** The money counted as spent at settle, or null. */
+    public java.math.BigDecimal spentUsd() {
+        return amountUsd;
+    }
+
+    /** Whether the call reached the vendor and got an answer (its status at least). */
+    public boolean wasForwarded() {
+        return forwarded != null;
+    }
+
     /**
      * The row to write. Whatever the agent chose (path, idempotency key, and reasons that quote them)
      * passes the redactor and loses any vault key (its id stays), so neither a vendor secret nor a

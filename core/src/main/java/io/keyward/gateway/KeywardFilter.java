@@ -124,7 +124,9 @@ public final class KeywardFilter implements Filter {
             if (event.recorded()) {
                 keyward.audit().write(event.toRow(keyward.config().nodeId(), keyward.redactor()));
             }
-            keyward.filterOverhead().record((System.nanoTime() - start) / 1_000 - event.upstreamMicros());
+            long inFilterMicros = (System.nanoTime() - start) / 1_000 - event.upstreamMicros();
+            keyward.filterOverhead().record(inFilterMicros);
+            keyward.metrics().callEnded(event, inFilterMicros);
         }
         if (brokeOff) {
             abort(response, event.requestId());
