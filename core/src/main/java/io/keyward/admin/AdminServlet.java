@@ -9,6 +9,7 @@ import io.keyward.decision.RequestIds;
 import io.keyward.gateway.Keyward;
 import io.keyward.json.Json;
 import io.keyward.key.VaultKey;
+import io.keyward.metrics.ScrapeFormat;
 import io.keyward.store.CallQuery;
 import io.keyward.money.Usd;
 import io.keyward.store.AdminEvent;
@@ -172,6 +173,13 @@ public final class AdminServlet extends HttpServlet {
         return body;
     }
 
+    /** The node's metrics as a Prometheus scraper asked for them (text format 0.0.4 or OpenMetrics). */
+    private void scrape(HttpServletResponse response, ScrapeFormat format) throws IOException {
+        response.setStatus(200);
+        response.setContentType(keyward.metrics().contentType(format));
+        keyward.metrics().write(format, response.getOutputStream());
+    }
+
     private void route(String method, String path, HttpServletRequest request, HttpServletResponse response,
                        String requestId, AdminCaller caller) throws IOException {
         String adminId = caller.name();
@@ -227,7 +235,14 @@ public final class AdminServlet extends HttpServlet {
             return;
         }
         if (parts[0].equals("metrics") && parts.length == 1 && method.equals("GET")) {
-            json(response, 200, metrics());
+            // One URL for scripts and scrapers: the answer follows Accept, so caches must too.
+            response.setHeader("Vary", "Accept");
+            ScrapeFormat format = ScrapeFormat.of(request.getHeader("Accept"));
+            if (format == ScrapeFormat.JSON) {
+                json(response, 200, metrics());
+            } else {
+                scrape(response, format);
+            }
             return;
         }
         if (parts[0].equals("metrics") && parts.length == 2 && parts[1].equals("reset") && method.equals("POST")) {

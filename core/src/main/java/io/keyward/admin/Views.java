@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keyward.json.Json;
 import io.keyward.key.VaultKey;
 import io.keyward.money.Usd;
+import io.keyward.policy.PolicyMode;
 import io.keyward.store.CallRow;
 import java.time.Instant;
 
@@ -29,7 +30,7 @@ final class Views {
         o.put("revoked_reason", k.revokedReason());
         o.put("daily_usd_cap", Usd.format(k.dailyUsdCap()));
         o.put("run_usd_cap", Usd.format(k.runUsdCap()));
-        o.set("policy", Json.tree(k.policy()));
+        o.set("policy", policy(k.policy()));
         o.set("metadata", Json.tree(k.metadata()));
         return o;
     }
@@ -59,7 +60,23 @@ final class Views {
         o.put("upstream_latency_us", c.upstreamLatencyUs());
         o.put("node_id", c.nodeId());
         o.set("metadata", Json.tree(c.metadata()));
+        o.put("shadow_result", c.shadowResult());
         return o;
+    }
+
+    /**
+     * The policy as issued, with its mode always spelled out: a policy issued without one (every
+     * policy from before modes existed) is enforced, and the answer says so.
+     */
+    private static com.fasterxml.jackson.databind.JsonNode policy(String stored) {
+        com.fasterxml.jackson.databind.JsonNode tree = Json.tree(stored);
+        if (tree instanceof ObjectNode object && !object.has(PolicyMode.FIELD)) {
+            ObjectNode withMode = Json.MAPPER.createObjectNode();
+            withMode.put(PolicyMode.FIELD, PolicyMode.ENFORCE.wire());
+            withMode.setAll(object);
+            return withMode;
+        }
+        return tree;
     }
 
     private static String time(Instant t) {

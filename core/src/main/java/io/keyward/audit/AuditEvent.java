@@ -1,6 +1,7 @@
 package io.keyward.audit;
 
 import io.keyward.decision.Code;
+import io.keyward.decision.Decision;
 import io.keyward.decision.Refusal;
 import io.keyward.forward.ForwardResult;
 import io.keyward.key.VaultKey;
@@ -32,6 +33,7 @@ public final class AuditEvent {
     private String pathTemplate;
     private Code result = Code.ALLOWED;
     private String rule;
+    private Code shadowResult;
     private String reason;
     private ForwardResult forwarded;
     private java.math.BigDecimal estimatedUsd;
@@ -68,9 +70,10 @@ public final class AuditEvent {
         }
     }
 
-    /** The policy entry that allowed the call. */
-    public void allowedBy(String ruleLabel) {
-        this.rule = ruleLabel;
+    /** The policy step's decision: the entry that allowed the call, or what a shadow policy would have refused. */
+    public void decided(Decision decision) {
+        this.rule = decision.rule();
+        this.shadowResult = decision.shadowed();
     }
 
     /** The money held before forwarding; an idempotent retry holds none and says so. */
@@ -128,6 +131,40 @@ public final class AuditEvent {
         return requestId;
     }
 
+    /** The vendor the call was routed to, or null when it was refused before routing by its key. */
+    public String vendorName() {
+        return vendor;
+    }
+
+    /** The catalog operation the call matched, or null. */
+    public String operationName() {
+        return operation;
+    }
+
+    public Code result() {
+        return result;
+    }
+
+    /** What a shadow policy would have refused the call with, or null. */
+    public Code shadowResult() {
+        return shadowResult;
+    }
+
+    /** The money reserved before forwarding, or null when none was. */
+    public java.math.BigDecimal reservedUsd() {
+        return estimatedUsd;
+    }
+
+    /** The money counted as spent at settle, or null. */
+    public java.math.BigDecimal spentUsd() {
+        return amountUsd;
+    }
+
+    /** Whether the call reached the vendor and got an answer (its status at least). */
+    public boolean wasForwarded() {
+        return forwarded != null;
+    }
+
     /**
      * The row to write. Whatever the agent chose (path, idempotency key, and reasons that quote them)
      * passes the redactor and loses any vault key (its id stays), so neither a vendor secret nor a
@@ -143,7 +180,8 @@ public final class AuditEvent {
                 forwarded == null ? null : forwarded.status(),
                 forwarded == null ? null : cut(scrub(forwarded.upstreamRequestId(), redactor), 200),
                 idempotencyKey == null ? null : cut(scrub(idempotencyKey, redactor), 255), latencyUs,
-                forwarded == null ? null : forwarded.upstreamMicros(), nodeId, key == null ? null : AuditMetadata.of(key));
+                forwarded == null ? null : forwarded.upstreamMicros(), nodeId, key == null ? null : AuditMetadata.of(key),
+                shadowResult == null ? null : shadowResult.wire());
     }
 
     private static String scrub(String text, SecretRedactor redactor) {

@@ -97,6 +97,16 @@ public final class AuditWriter implements AutoCloseable {
         }
     }
 
+    /** Rows queued for the writer thread, not yet in the database or the spool. */
+    public int queued() {
+        return queue.size();
+    }
+
+    /** Bytes of rows on disk waiting for the database. */
+    public long spooledBytes() {
+        return spool.pendingBytes();
+    }
+
     /** False while the spool is over its limit and the config says to fail closed. */
     public boolean accepting() {
         return !config.failClosed() || spool.pendingBytes() < config.spoolMaxBytes();

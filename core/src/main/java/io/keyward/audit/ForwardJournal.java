@@ -156,7 +156,7 @@ final class ForwardJournal implements AutoCloseable {
         return new CallRow(null, r.ts(), r.requestId(), r.keyId(), r.agentName(), r.agentRunId(), r.vendor(), r.method(),
                 r.operation(), r.pathTemplate(), r.path(), r.policyCheckResult(), r.rule(), UNANSWERED, r.estimatedUsd(),
                 r.amountUsd(), r.upstreamStatus(), r.upstreamRequestId(), r.idempotencyKey(), r.latencyUs(),
-                r.upstreamLatencyUs(), r.nodeId(), r.metadata());
+                r.upstreamLatencyUs(), r.nodeId(), r.metadata(), r.shadowResult());
     }
 
     @Override

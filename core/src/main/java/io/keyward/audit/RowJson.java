@@ -36,6 +36,7 @@ final class RowJson {
         o.put("upstream_latency_us", r.upstreamLatencyUs());
         o.put("node_id", r.nodeId());
         o.put("metadata", r.metadata());
+        o.put("shadow_result", r.shadowResult());
         return o;
     }
 
@@ -46,7 +47,9 @@ final class RowJson {
                 decimal(o, "estimated_usd"), decimal(o, "amount_usd"),
                 o.path("upstream_status").isNull() || o.path("upstream_status").isMissingNode() ? null : o.get("upstream_status").asInt(),
                 text(o, "upstream_request_id"), text(o, "idempotency_key"), number(o, "latency_us"), number(o, "upstream_latency_us"),
-                text(o, "node_id"), text(o, "metadata"));
+                text(o, "node_id"), text(o, "metadata"),
+                // Absent in spool lines written before shadow policies: read as null.
+                text(o, "shadow_result"));
     }
 
     private static String text(JsonNode o, String field) {

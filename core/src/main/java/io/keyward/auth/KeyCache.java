@@ -103,6 +103,18 @@ public final class KeyCache implements AutoCloseable {
     }
 
     /** Drops every entry: this node has just changed keys, switches or secrets. */
+    /**
+     * Seconds since the revoke poll last read the change counter: how stale this node's view of
+     * revokes can be (GET /admin/metrics). 0 when there is no poll (every call reads the database);
+     * infinite until the first poll succeeds.
+     */
+    public double revokePollLagSeconds() {
+        if (pollNanos == 0) {
+            return 0;
+        }
+        return epoch < 0 ? Double.POSITIVE_INFINITY : (System.nanoTime() - polledAtNanos) / 1e9;
+    }
+
     public void invalidateAll() {
         entries.clear();
         onChange.forEach(Runnable::run);

@@ -115,6 +115,11 @@ public final class Forwarder implements AutoCloseable {
                 .build();
     }
 
+    /** By vendor called so far, the state of its circuit breaker (closed, open, half_open, ...). */
+    public Map<String, String> circuitStates() {
+        return circuits.states();
+    }
+
     /**
      * Forwards the call and copies the vendor's answer to {@code agent}.
      *

@@ -50,6 +50,13 @@ final class VendorCircuits {
         return new Admission(circuit, System.nanoTime());
     }
 
+    /** By vendor called so far, its breaker's state in lower case: closed, open, half_open, forced_open, ... */
+    Map<String, String> states() {
+        Map<String, String> states = new java.util.HashMap<>();
+        circuits.forEach((vendor, circuit) -> states.put(vendor, circuit.breaker().getState().name().toLowerCase(java.util.Locale.ROOT)));
+        return states;
+    }
+
     private Circuit circuit(String vendor) {
         Bulkhead bulkhead = Bulkhead.of("keyward-" + vendor, BulkheadConfig.custom()
                 .maxConcurrentCalls(config.maxConcurrentPerVendor())

@@ -8,6 +8,8 @@ import io.keyward.config.KeywardConfig;
 import io.keyward.contract.Vendor;
 import io.keyward.forward.Forwarder;
 import io.keyward.key.KeyHasher;
+import io.keyward.metrics.GatewayMetrics;
+import io.keyward.metrics.NodeGauges;
 import io.keyward.policy.PolicyCheck;
 import io.keyward.registry.VendorRegistry;
 import io.keyward.request.RequestReader;
@@ -51,6 +53,7 @@ public final class Keyward implements AutoCloseable {
     private final AuditWriter audit;
     private final Guards guards;
     private final Spend spend;
+    private final GatewayMetrics metrics;
 
     private Keyward(KeywardConfig config, Store store) {
         this.config = config;
@@ -71,6 +74,8 @@ public final class Keyward implements AutoCloseable {
         this.spend = new Spend(store.spend(), config.spend(), config.audit().spoolDir());
         // Escrow leases admit money without asking the database: any change seen drops them.
         keyCache.onChange(spend::dropLeases);
+        this.metrics = new GatewayMetrics(new NodeGauges(vendors.keySet(), keyCache::revokePollLagSeconds, audit::queued,
+                audit::spooledBytes, spend::pendingSettles, forwarder::circuitStates));
     }
 
     /** Starts a gateway on the database the config names (its own pool, or JNDI). */
@@ -134,6 +139,11 @@ public final class Keyward implements AutoCloseable {
     /** Time each call spent inside Keyward's filter, the vendor's time excluded (GET /admin/metrics). */
     public LatencyHistogram filterOverhead() {
         return filterOverhead;
+    }
+
+    /** This node's Prometheus metrics (GET /admin/metrics with a scraper's Accept). */
+    public GatewayMetrics metrics() {
+        return metrics;
     }
 
     /** This node's cached keys; admin changes made here drop them at once. */

@@ -124,7 +124,9 @@ public final class KeywardFilter implements Filter {
             if (event.recorded()) {
                 keyward.audit().write(event.toRow(keyward.config().nodeId(), keyward.redactor()));
             }
-            keyward.filterOverhead().record((System.nanoTime() - start) / 1_000 - event.upstreamMicros());
+            long inFilterMicros = (System.nanoTime() - start) / 1_000 - event.upstreamMicros();
+            keyward.filterOverhead().record(inFilterMicros);
+            keyward.metrics().callEnded(event, inFilterMicros);
         }
         if (brokeOff) {
             abort(response, event.requestId());
@@ -168,7 +170,7 @@ public final class KeywardFilter implements Filter {
         CallRequest call = keyward.requestReader().read(request, route);
         event.call(call);
         refuseVaultKeyInTheCall(route, call);
-        event.allowedBy(keyward.policy().check(key, route, call));
+        event.decided(keyward.policy().check(key, route, call));
         keyward.guards().check(key, call);
         Reservation reservation = keyward.spend().reserve(key, route, call, event.requestId());
         event.reserved(reservation);

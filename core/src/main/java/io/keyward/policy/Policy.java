@@ -12,8 +12,9 @@ import java.util.Map;
  * without a rule that allows its value is refused.
  *
  * @param headerRules by policy field ({@code stripe_account}), for the vendor headers that name one
+ * @param mode whether the policy's refusals are answered or only recorded
  */
-public record Policy(List<AllowEntry> entries, Map<String, ParamRule> headerRules) {
+public record Policy(List<AllowEntry> entries, Map<String, ParamRule> headerRules, PolicyMode mode) {
 
     public Policy {
         entries = List.copyOf(entries);
@@ -28,6 +29,6 @@ public record Policy(List<AllowEntry> entries, Map<String, ParamRule> headerRule
                 entries.add(new AllowEntry("default:" + op.name(), op.name(), null, null, List.of()));
             }
         }
-        return new Policy(entries, Map.of());
+        return new Policy(entries, Map.of(), PolicyMode.ENFORCE);
     }
 }

@@ -6,6 +6,7 @@ import io.keyward.contract.ParamName;
 import io.keyward.contract.Params;
 import io.keyward.contract.Vendor;
 import io.keyward.decision.Code;
+import io.keyward.decision.Decision;
 import io.keyward.decision.Refusal;
 import io.keyward.json.Json;
 import io.keyward.key.VaultKey;
@@ -14,11 +15,13 @@ import io.keyward.request.CallRequest;
 import io.keyward.route.Route;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Decides whether a key may make this call: the key must be live (not revoked, not expired by the
@@ -29,6 +32,9 @@ import java.util.Optional;
  * never the value. Parameters come from the call's one reading ({@link Params}), where every name
  * has one value; a rule that checks values refuses a parameter sent as a list or object instead
  * ({@code denied_malformed}), so {@code customer[0]} cannot slip past a rule on {@code customer}.
+ *
+ * <p>A policy in {@link PolicyMode#SHADOW shadow mode} lets through what only its allow entries and
+ * header rules would refuse, and says so in the {@link Decision}.
  */
 public final class PolicyCheck {
     private static final int CACHE_SIZE = 10_000;
@@ -46,10 +52,13 @@ public final class PolicyCheck {
     }
 
     /**
-     * @return the label of the allow entry that admits the call (the audit row's {@code rule})
-     * @throws Refusal when the call is not allowed
+     * @return the allow entry that admits the call; for a shadow policy, also the refusal it would
+     *     have answered with (the call goes on, and the audit row says what would have happened)
+     * @throws Refusal when the call is not allowed: the key is not live, is for another vendor, or an
+     *     enforced policy refuses it
      */
-    public String check(VaultKey key, Route route, CallRequest call) {
+    public Decision check(VaultKey key, Route route, CallRequest call) {
+        // The key's own state is never shadowed: a shadow policy reports on what the key may do, not on whether it lives.
         if (key.revoked()) {
             throw new Refusal(Code.DENIED_REVOKED, "vault key " + key.id() + " was revoked");
         }
@@ -64,6 +73,25 @@ public final class PolicyCheck {
             throw new Refusal(Code.DENIED_VENDOR, 403, "vault key " + key.id() + " is for " + key.vendor() + ", not " + vendor.name(), "vendor");
         }
         Policy policy = policyOf(key, vendor);
+        try {
+            return Decision.allowedBy(allowingEntry(policy, vendor, call));
+        } catch (Refusal refusal) {
+            if (policy.mode() == PolicyMode.SHADOW && SHADOWED.contains(refusal.code())) {
+                return Decision.shadowOf(refusal);
+            }
+            throw refusal;
+        }
+    }
+
+    /**
+     * The policy's own verdicts, the only refusals a shadow policy records instead of answering. A
+     * call the vendor could read two ways ({@code denied_malformed}) is refused in every mode: one
+     * reading is what makes the spend cap's price and the audit row true.
+     */
+    private static final Set<Code> SHADOWED = EnumSet.of(Code.DENIED_OPERATION, Code.DENIED_PARAMETER);
+
+    /** @return the label of the allow entry that admits the call */
+    private static String allowingEntry(Policy policy, Vendor vendor, CallRequest call) {
         boolean ignoreCase = call.params().reading().caseInsensitive();
         Refusal firstFailure = null;
         for (AllowEntry entry : policy.entries()) {

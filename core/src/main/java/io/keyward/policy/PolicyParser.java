@@ -41,6 +41,7 @@ public final class PolicyParser {
         }
         Set<String> topLevel = new LinkedHashSet<>();
         topLevel.add("allow");
+        topLevel.add(PolicyMode.FIELD);
         topLevel.addAll(VendorRegistry.policyHeaderFields());
         onlyFields(policy, topLevel, root);
         JsonNode allow = policy.get("allow");
@@ -63,7 +64,16 @@ public final class PolicyParser {
                 headerRules.put(field, rule(field, rule, root + "." + field));
             }
         }
-        return new Policy(entries, headerRules);
+        return new Policy(entries, headerRules, mode(policy.get(PolicyMode.FIELD), root + "." + PolicyMode.FIELD));
+    }
+
+    /** Absent means enforce: every policy issued before modes existed keeps refusing. */
+    private static PolicyMode mode(JsonNode value, String at) {
+        if (value == null || value.isNull()) {
+            return PolicyMode.ENFORCE;
+        }
+        return PolicyMode.ofWire(value.isTextual() ? value.textValue() : "")
+                .orElseThrow(() -> new PolicyException(at, "must be \"enforce\" or \"shadow\""));
     }
 
     private static AllowEntry entry(JsonNode node, int index, Catalog catalog) {

@@ -21,7 +21,7 @@ public final class CallRepository {
     /**
      * Inserts the rows in one JDBC batch and one transaction; rows whose request id is already
      * stored are skipped. Bound by hand on one prepared statement, on the connection MyBatis manages:
-     * this runs for every call, and MyBatis' parameter mapping reflects over all 22 columns of every
+     * this runs for every call, and MyBatis' parameter mapping reflects over all 23 columns of every
      * row (a fifth of the read path's samples in a profile went to the audit insert).
      */
     public void insertBatch(List<CallRow> rows) {
@@ -45,8 +45,8 @@ public final class CallRepository {
 
     private static final String INSERT = "INSERT IGNORE INTO calls (ts, request_id, key_id, agent_name, agent_run_id, vendor, method,"
             + " operation, path_template, path, policy_check_result, rule, reason, estimated_usd, amount_usd, upstream_status,"
-            + " upstream_request_id, idempotency_key, latency_us, upstream_latency_us, node_id, metadata)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " upstream_request_id, idempotency_key, latency_us, upstream_latency_us, node_id, metadata, shadow_result)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private static void bind(PreparedStatement st, CallRow row) throws SQLException {
         // DATETIME(6) holds UTC: bound as a LocalDateTime, never through Timestamp and the JVM's zone (UtcInstantTypeHandler).
@@ -72,6 +72,7 @@ public final class CallRepository {
         setNullable(st, 20, row.upstreamLatencyUs());
         st.setString(21, row.nodeId());
         st.setString(22, row.metadata());
+        st.setString(23, row.shadowResult());
     }
 
     private static void setNullable(PreparedStatement st, int index, Long value) throws SQLException {

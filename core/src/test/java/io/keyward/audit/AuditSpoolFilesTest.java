@@ -22,7 +22,7 @@ class AuditSpoolFilesTest {
     private static CallRow row() {
         return new CallRow(null, Instant.now(), "kwr_spoolfilesaaaaaaaaaaaa", "k1", "agent", "run-1", "stripe", "POST",
                 "payment_intents.create", "/v1/payment_intents", "/v1/payment_intents", "allowed", "allow[0]", null,
-                new BigDecimal("1.250000"), new BigDecimal("1.000000"), 200, "req_1", null, 1L, 1L, "node-a", null);
+                new BigDecimal("1.250000"), new BigDecimal("1.000000"), 200, "req_1", null, 1L, 1L, "node-a", null, null);
     }
 
     @Test

@@ -26,7 +26,7 @@ class AuditWriterTest {
         return new CallRow(null, Instant.now(), "kwr_" + UUID.randomUUID().toString().replace("-", "").substring(0, 22), "k" + i,
                 "agent", "run-1", "stripe", "POST", "payment_intents.create", "/v1/payment_intents", "/v1/payment_intents",
                 "allowed", "allow[0]", null, new BigDecimal("1.250000"), new BigDecimal("1.000000"), 200, "req_" + i, "idem-" + i,
-                1234L, 567L, "node-a", "{\"agent_name\":\"agent\"}");
+                1234L, 567L, "node-a", "{\"agent_name\":\"agent\"}", null);
     }
 
     /** A pool through the relay that gives up on a connection quickly, so an outage shows at once. */

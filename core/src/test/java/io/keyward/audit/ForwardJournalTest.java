@@ -24,7 +24,7 @@ class ForwardJournalTest {
     private static CallRow row(String id) {
         return new CallRow(null, Instant.parse("2026-12-01T08:00:00Z"), id, "key1", "agent", "run-1", "stripe", "POST",
                 "payment_intents.create", "/v1/payment_intents", "/v1/payment_intents", "allowed", "allow[0]", null,
-                new BigDecimal("0.600000"), null, null, null, "idem-" + id, 10L, null, "node-a", "{\"agent_name\":\"agent\"}");
+                new BigDecimal("0.600000"), null, null, null, "idem-" + id, 10L, null, "node-a", "{\"agent_name\":\"agent\"}", null);
     }
 
     @Test

@@ -37,7 +37,8 @@ class PolicyCheckTest {
     private static String decide(String vendor, String policy, String method, String path, String query, String type, String body) throws Exception {
         try {
             Calls.Parsed parsed = Calls.parse(method, path, query, type, body);
-            return "allowed:" + CHECK.check(key(vendor, policy), parsed.route(), parsed.call());
+            io.keyward.decision.Decision decision = CHECK.check(key(vendor, policy), parsed.route(), parsed.call());
+            return (decision.isShadowed() ? "shadow:" + decision.shadowed().wire() : "allowed") + ":" + decision.rule();
         } catch (Refusal r) {
             return r.code().wire() + ":" + r.rule();
         }
@@ -59,6 +60,36 @@ class PolicyCheckTest {
     })
     void stripeAmountsCurrenciesCustomersAndDestinations(String name, String body, String expected) throws Exception {
         assertEquals(expected, decide("stripe", EXAMPLE, "POST", "/stripe/v1/payment_intents", null, FORM, body));
+    }
+
+    /** The example policy in shadow mode: its own refusals are recorded, everything else still refuses. */
+    private static final String SHADOW = EXAMPLE.replaceFirst("\\{\"allow\"", "{\"mode\": \"shadow\", \"allow\"");
+
+    @Test
+    void aShadowPolicyRecordsItsRefusalsInsteadOfAnsweringThem() throws Exception {
+        assertTrue(SHADOW.contains("\"mode\": \"shadow\""), SHADOW);
+        String pi = "/stripe/v1/payment_intents";
+        assertEquals("allowed:allow[0]", decide("stripe", SHADOW, "POST", pi, null, FORM, "amount=100&currency=usd&customer=cus_123"));
+        assertEquals("shadow:denied_parameter:allow[0].params.amount.max",
+                decide("stripe", SHADOW, "POST", pi, null, FORM, "amount=5001&currency=usd&customer=cus_123"));
+        assertEquals("shadow:denied_operation:default_deny", decide("stripe", SHADOW, "POST", "/stripe/v1/refunds", null, FORM, "amount=1"));
+        assertEquals("denied_malformed:request.repeated.amount", decide("stripe", SHADOW, "POST", pi, null, FORM,
+                "amount=100&amount=9999&currency=usd&customer=cus_123"), "a call read two ways is refused in every mode");
+        assertEquals("denied_operation:default_deny", decide("stripe", SHADOW.replace("shadow", "enforce"), "POST", "/stripe/v1/refunds",
+                null, FORM, "amount=1"), "enforce is the mode that refuses");
+    }
+
+    @Test
+    void aShadowPolicyNeverShadowsTheKeysOwnState() throws Exception {
+        Calls.Parsed refund = Calls.parse("POST", "/stripe/v1/refunds", null, FORM, "amount=1");
+        VaultKey live = key("stripe", SHADOW);
+        VaultKey revoked = new VaultKey(live.id(), new byte[32], "agent", "run", "stripe", SHADOW, null, null,
+                Instant.now().plusSeconds(3600), Instant.now(), "stop", null, Instant.now(), 1, false, false, null);
+        Refusal r = org.junit.jupiter.api.Assertions.assertThrows(Refusal.class, () -> CHECK.check(revoked, refund.route(), refund.call()));
+        assertEquals("denied_revoked", r.code().wire());
+        Refusal otherVendor = org.junit.jupiter.api.Assertions.assertThrows(Refusal.class,
+                () -> CHECK.check(key("resend", SHADOW), refund.route(), refund.call()));
+        assertEquals("denied_vendor", otherVendor.code().wire());
     }
 
     @Test

@@ -73,7 +73,7 @@ class DbaQueriesTest {
                                String rule, String amount) {
         return new CallRow(null, ts, "kwr_" + UUID.randomUUID().toString().replace("-", "").substring(0, 22), key, agent, run,
                 vendor, "POST", op, null, "/x", result, rule, null, null, amount == null ? null : new BigDecimal(amount),
-                null, null, null, 1000L, null, "seed", null);
+                null, null, null, 1000L, null, "seed", null, null);
     }
 
     private static void seed(CallRow... rows) {
@@ -115,6 +115,38 @@ class DbaQueriesTest {
 
         List<Map<String, Object>> top = run("top_operations_by_cost.sql", Map.of("since", "'" + NOW.minus(Duration.ofDays(7)).toString().replace("T", " ").replace("Z", "") + "'"));
         assertEquals("payment_intents.create", top.get(0).get("operation"), top.toString());
+    }
+
+    @Test
+    void shadowRefusalsByRuleListWhatAShadowPolicyLetThrough() throws Exception {
+        String agent = "shadow-" + UUID.randomUUID().toString().substring(0, 8);
+        CallRow wouldDeny = row(NOW, "ks1", agent, null, "stripe", "refunds.create", "allowed", "default_deny", "2.00");
+        CallRow wouldDenyParam = row(NOW, "ks1", agent, null, "stripe", "payment_intents.create", "allowed",
+                "allow[0].params.amount.max", "60.00");
+        seed(shadow(wouldDeny, "denied_operation"), shadow(row(NOW, "ks2", agent, null, "stripe", "refunds.create", "allowed",
+                        "default_deny", "3.00"), "denied_operation"),
+                shadow(wouldDenyParam, "denied_parameter"),
+                row(NOW, "ks1", agent, null, "stripe", "payment_intents.create", "allowed", "allow[0]", "1.00"),
+                row(NOW, "ks1", agent, null, "stripe", "payouts.create", "denied_operation", "default_deny", null),
+                shadow(row(NOW.minus(Duration.ofDays(8)), "ks1", agent, null, "stripe", "refunds.create", "allowed", "default_deny",
+                        "9.00"), "denied_operation"));
+        List<Map<String, Object>> rows = run("shadow_refusals_by_rule.sql", Map.of()).stream()
+                .filter(r -> agent.equals(r.get("agent_name"))).toList();
+        assertEquals(2, rows.size(), "only shadowed calls of the last 7 days, one row per rule: " + rows);
+        assertEquals("denied_operation", rows.get(0).get("shadow_result"));
+        assertEquals("default_deny", rows.get(0).get("rule"));
+        assertEquals(2L, ((Number) rows.get(0).get("calls")).longValue());
+        assertEquals(2L, ((Number) rows.get(0).get("keys_involved")).longValue());
+        assertEquals(0, new BigDecimal("5.00").compareTo((BigDecimal) rows.get(0).get("spent_usd")));
+        assertEquals("denied_parameter", rows.get(1).get("shadow_result"));
+        assertEquals("allow[0].params.amount.max", rows.get(1).get("rule"));
+    }
+
+    private static CallRow shadow(CallRow r, String wouldHaveBeen) {
+        return new CallRow(null, r.ts(), r.requestId(), r.keyId(), r.agentName(), r.agentRunId(), r.vendor(), r.method(), r.operation(),
+                r.pathTemplate(), r.path(), r.policyCheckResult(), r.rule(), r.reason(), r.estimatedUsd(), r.amountUsd(),
+                r.upstreamStatus(), r.upstreamRequestId(), r.idempotencyKey(), r.latencyUs(), r.upstreamLatencyUs(), r.nodeId(),
+                r.metadata(), wouldHaveBeen);
     }
 
     @Test

@@ -43,7 +43,7 @@ public final class AuditWriterBenchmark {
                 CallRow row = new CallRow(null, Instant.now(), run + "-" + i, "benchkey", "bench-agent", run, "stripe", "POST",
                         "payment_intents.create", "/v1/payment_intents", "/v1/payment_intents", "allowed", "allow[0]", null,
                         new BigDecimal("0.37"), new BigDecimal("0.37"), 200, "req_" + i, null, 800L, 500L, "bench",
-                        "{\"agent_name\":\"bench-agent\"}");
+                        "{\"agent_name\":\"bench-agent\"}", null);
                 long t = System.nanoTime();
                 writer.write(row);
                 enqueue[i] = System.nanoTime() - t;

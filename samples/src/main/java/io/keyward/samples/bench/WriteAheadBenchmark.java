@@ -71,7 +71,7 @@ public final class WriteAheadBenchmark {
                     CallRow row = new CallRow(null, Instant.now(), run + "-" + caller + "-" + i, "benchkey", "bench-agent", run,
                             "stripe", "POST", "payment_intents.create", "/v1/payment_intents", "/v1/payment_intents", "allowed",
                             "allow[0]", null, new BigDecimal("0.37"), null, null, null, "idem-" + i, 800L, null, "bench",
-                            "{\"agent_name\":\"bench-agent\"}");
+                            "{\"agent_name\":\"bench-agent\"}", null);
                     long t = System.nanoTime();
                     writer.beforeForwarding(row);
                     times[i] = System.nanoTime() - t;

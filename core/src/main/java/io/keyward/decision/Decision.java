@@ -1,0 +1,27 @@
+package io.keyward.decision;
+
+/**
+ * What the policy step decided about a call it lets through: the rule that decided, and, for a key
+ * whose policy is in shadow mode, the refusal the policy would have answered with had it been
+ * enforced. A call the policy refuses outright never gets a Decision: it is a {@link Refusal}.
+ *
+ * @param rule the label of the allow entry that admits the call, or, when {@code shadowed}, the
+ *     policy rule that would have refused it (the audit row's {@code rule} either way)
+ * @param shadowed the code an enforced policy would have refused with, or null when the policy
+ *     allows the call (the audit row's {@code shadow_result})
+ */
+public record Decision(String rule, Code shadowed) {
+
+    public static Decision allowedBy(String rule) {
+        return new Decision(rule, null);
+    }
+
+    /** A shadow policy's refusal, recorded and not enforced. */
+    public static Decision shadowOf(Refusal wouldRefuse) {
+        return new Decision(wouldRefuse.rule(), wouldRefuse.code());
+    }
+
+    public boolean isShadowed() {
+        return shadowed != null;
+    }
+}
