@@ -4,8 +4,6 @@ import io.keyward.config.SpendConfig;
 import io.keyward.decision.Code;
 import io.keyward.decision.Refusal;
 import io.keyward.contract.Estimate;
-import io.keyward.contract.HeaderRule;
-import io.keyward.contract.Param;
 import io.keyward.contract.Vendor;
 import io.keyward.forward.ForwardResult;
 import io.keyward.key.VaultKey;
@@ -18,9 +16,6 @@ import io.keyward.store.ReservationEnd;
 import io.keyward.store.ReserveOutcome;
 import io.keyward.store.SpendRepository;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -118,7 +113,7 @@ public final class Spend implements AutoCloseable {
             }
         }
         ReserveCall reserve = new ReserveCall(key.id(), amount, keyCap, idempotencyKey,
-                idempotencyKey == null ? null : requestHash(vendor, call),
+                idempotencyKey == null ? null : io.keyward.request.CallFingerprint.sha256(vendor, call),
                 runId, runId == null ? null : key.runUsdCap(), agentCap == null ? null : key.agentName(), agentCap);
         // The call's request id: unique, chosen before the first attempt, and it ties the reservation's
         // row to the call's audit row.
@@ -307,52 +302,6 @@ public final class Spend implements AutoCloseable {
 
     private static long secondsToNextReset() {
         return Math.max(1, Duration.between(Instant.now(), nextReset()).getSeconds());
-    }
-
-    /**
-     * Identifies the request an Idempotency-Key was first used for: method, canonical path, every
-     * parameter of the one reading, and every header that changes what the same parameters mean
-     * ({@code Stripe-Version}, {@code Stripe-Account}). A retry must repeat all of it to be free.
-     */
-    static byte[] requestHash(Vendor vendor, CallRequest call) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            line(sha, call.method());
-            line(sha, vendor.name());
-            call.pathSegments().forEach(segment -> line(sha, "/" + segment));
-            for (HeaderRule header : vendor.headers().meaningful()) {
-                line(sha, header.name() + ":" + call.header(header.name()).orElse("\u0001"));
-            }
-            // Each parameter as length-prefixed fields, in a fixed order: the same request however its
-            // fields were ordered, and no two different ones alike (a name segment may hold any text).
-            call.params().all().stream()
-                    .filter(p -> p.source() != Param.Source.PATH)
-                    .map(Spend::encoded)
-                    .sorted(java.util.Arrays::compare)
-                    .forEach(sha::update);
-            return sha.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
-    }
-
-    /** One field of the hash, length-prefixed so that no two different requests hash the same text. */
-    private static void line(MessageDigest sha, String field) {
-        sha.update(lengthPrefixed(field));
-    }
-
-    private static byte[] encoded(Param p) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        out.writeBytes(lengthPrefixed(p.source().name()));
-        out.writeBytes(lengthPrefixed(Integer.toString(p.name().segments().size())));
-        p.name().segments().forEach(segment -> out.writeBytes(lengthPrefixed(segment)));
-        out.writeBytes(p.value() == null ? new byte[] {-1, -1, -1, -1} : lengthPrefixed(p.value()));
-        return out.toByteArray();
-    }
-
-    private static byte[] lengthPrefixed(String field) {
-        byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
-        return java.nio.ByteBuffer.allocate(4 + bytes.length).putInt(bytes.length).put(bytes).array();
     }
 
     @Override

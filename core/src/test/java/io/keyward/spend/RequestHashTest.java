@@ -16,7 +16,7 @@ class RequestHashTest {
     private static final String FORM = "application/x-www-form-urlencoded";
 
     private static byte[] hash(String body, Map<String, String> headers) throws Exception {
-        return Spend.requestHash(STRIPE, Calls.parse("POST", "/stripe/v1/payment_intents", null, FORM,
+        return io.keyward.request.CallFingerprint.sha256(STRIPE, Calls.parse("POST", "/stripe/v1/payment_intents", null, FORM,
                 body.getBytes(StandardCharsets.UTF_8), headers, false).call());
     }
 
