@@ -11,6 +11,8 @@ public enum AdminScope {
     KILL("kill"),
     SECRETS_WRITE("secrets:write"),
     TOKENS_ADMIN("tokens:admin"),
+    /** Lists and decides approvals: the person who says yes to a large payment. */
+    APPROVE("approve"),
     ADMIN("admin");
 
     private final String wire;
@@ -40,6 +42,7 @@ public enum AdminScope {
             case "revoke", "unfreeze", "runs" -> KILL;
             case "vendors" -> SECRETS_WRITE;
             case "tokens" -> TOKENS_ADMIN;
+            case "approvals" -> APPROVE;
             default -> ADMIN;
         };
     }

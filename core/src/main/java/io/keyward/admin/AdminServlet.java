@@ -1,5 +1,8 @@
 package io.keyward.admin;
 
+import io.keyward.approval.ApprovalJson;
+import io.keyward.store.ApprovalRepository;
+import io.keyward.store.ApprovalRow;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keyward.auth.FailedAuthLimit;
@@ -47,6 +50,8 @@ public final class AdminServlet extends HttpServlet {
     private static final String DENIED_SCOPE = "denied_scope";
     private static final Set<String> KEY_LIST_PARAMS = Set.of("agent_name", "agent_run_id", "vendor", "state", "limit", "cursor");
     private static final Set<String> SPEND_PARAMS = Set.of("key_id", "agent_name", "agent_run_id", "day");
+    private static final Set<String> APPROVAL_LIST_PARAMS = Set.of("state", "limit", "cursor");
+    private static final Set<String> APPROVAL_STATES = Set.of(ApprovalRow.PENDING, ApprovalRow.APPROVED, ApprovalRow.DENIED, ApprovalRow.USED);
     private static final Set<String> CALL_LIST_PARAMS = Set.of("agent_run_id", "key_id", "agent_name", "vendor", "result",
             "since", "until", "limit", "cursor");
 
@@ -152,7 +157,7 @@ public final class AdminServlet extends HttpServlet {
      * lease for those would only send the next calls back to the database.
      */
     private static boolean changesLiveKeys(String method, String path) {
-        return !method.equals("GET") && !path.equals("/keys") && !path.startsWith("/metrics");
+        return !method.equals("GET") && !path.equals("/keys") && !path.startsWith("/metrics") && !path.startsWith("/approvals");
     }
 
     /** What this node measures of itself: time inside the filter (vendor excluded), heap, threads. */
@@ -256,6 +261,10 @@ public final class AdminServlet extends HttpServlet {
         }
         if (parts[0].equals("calls.ndjson") && parts.length == 1 && method.equals("GET")) {
             exportCalls(QueryParams.of(request, CALL_LIST_PARAMS), response);
+            return;
+        }
+        if (parts[0].equals("approvals")) {
+            approvalRoute(method, parts, request, response, requestId, adminId);
             return;
         }
         if (parts[0].equals("calls") && parts.length == 1 && method.equals("GET")) {
@@ -454,6 +463,61 @@ public final class AdminServlet extends HttpServlet {
         } else {
             ErrorReply.write(response, 404, "not_found", "no such admin route", null, requestId);
         }
+    }
+
+    /**
+     * {@code GET /admin/approvals?state=&limit=&cursor=}, {@code GET /admin/approvals/{id}},
+     * {@code POST /admin/approvals/{id}/approve|deny {"reason"?}}: only a pending approval can be
+     * decided (409 otherwise), and each decision is an admin event naming the token.
+     */
+    private void approvalRoute(String method, String[] parts, HttpServletRequest request, HttpServletResponse response,
+                               String requestId, String adminId) throws IOException {
+        ApprovalRepository approvals = keyward.store().approvals();
+        if (parts.length == 1 && method.equals("GET")) {
+            QueryParams params = QueryParams.of(request, APPROVAL_LIST_PARAMS);
+            String state = params.text("state");
+            if (state != null && !APPROVAL_STATES.contains(state)) {
+                throw new AdminInputException("state", "must be one of pending, approved, denied, used");
+            }
+            int limit = params.limit();
+            Cursor.KeyPosition after = params.text("cursor") == null ? null : Cursor.decodeKey(params.text("cursor"));
+            List<ApprovalRow> rows = approvals.list(state, after == null ? null : after.createdAt(), after == null ? null : after.id(), limit + 1);
+            page(response, Page.of(rows, limit, last -> Cursor.encodeKey(last.createdAt(), last.id())), ApprovalJson::of);
+            return;
+        }
+        String id = parts.length >= 2 ? parts[1] : "";
+        if (!id.matches("apr_[0-9A-Za-z]{22}")) {
+            ErrorReply.write(response, 404, "not_found", "no such approval", "id", requestId);
+            return;
+        }
+        if (parts.length == 2 && method.equals("GET")) {
+            Optional<ApprovalRow> row = approvals.byId(id);
+            if (row.isEmpty()) {
+                ErrorReply.write(response, 404, "not_found", "no such approval", "id", requestId);
+                return;
+            }
+            json(response, 200, ApprovalJson.of(row.get()));
+            return;
+        }
+        if (parts.length == 3 && method.equals("POST") && (parts[2].equals("approve") || parts[2].equals("deny"))) {
+            String reason = JsonInput.read(request.getInputStream(), KeyAdmin.REVOKE_FIELDS).text("reason");
+            if (reason != null && reason.length() > 500) {
+                throw new AdminInputException("reason", "must be at most 500 characters");
+            }
+            boolean approve = parts[2].equals("approve");
+            if (approvals.byId(id).isEmpty()) {
+                ErrorReply.write(response, 404, "not_found", "no such approval", "id", requestId);
+                return;
+            }
+            if (!keyward.approvals().decide(id, approve, adminId, reason)) {
+                throw new AdminConflictException("approval " + id + " is no longer pending: it was decided or used before");
+            }
+            keyward.store().keys().record(new AdminEvent(adminId, approve ? "approve" : "deny", "approval", id, reason, 1, requestId));
+            LOG.info("Approval {} {} by {}", id, approve ? "approved" : "denied", adminId);
+            json(response, 200, ApprovalJson.of(approvals.byId(id).orElseThrow()));
+            return;
+        }
+        ErrorReply.write(response, 404, "not_found", "no admin endpoint " + method + " /admin/approvals/...", null, requestId);
     }
 
     private static void keyOr404(HttpServletResponse response, Optional<VaultKey> key, String requestId) throws IOException {

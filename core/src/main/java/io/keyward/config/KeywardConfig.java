@@ -17,7 +17,7 @@ import java.util.Map;
 public record KeywardConfig(String mountPrefix, String nodeId, DatabaseConfig database, SecurityConfig security,
                             KeysConfig keys, LimitsConfig limits, ForwardConfig forward,
                             SpendConfig spend, GuardsConfig guards, SecretsConfig secrets, AuditConfig audit,
-                            Map<String, VendorConfig> vendors) {
+                            ApprovalsConfig approvals, Map<String, VendorConfig> vendors) {
 
     public KeywardConfig {
         vendors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(vendors));
@@ -42,6 +42,7 @@ public record KeywardConfig(String mountPrefix, String nodeId, DatabaseConfig da
                                   @JsonProperty("guards") GuardsConfig guards,
                                   @JsonProperty("secrets") SecretsConfig secrets,
                                   @JsonProperty("audit") AuditConfig audit,
+                                  @JsonProperty("approvals") ApprovalsConfig approvals,
                                   @JsonProperty("vendors") Map<String, VendorConfig> vendors) {
         required("database", database);
         required("security", security);
@@ -66,6 +67,7 @@ public record KeywardConfig(String mountPrefix, String nodeId, DatabaseConfig da
                 guards == null ? GuardsConfig.ofDefaults() : guards,
                 secrets == null ? SecretsConfig.none() : secrets,
                 audit == null ? AuditConfig.ofDefaults(node) : audit.withSpoolDirFor(node),
+                approvals == null ? ApprovalsConfig.ofDefaults() : approvals,
                 vendors);
     }
 

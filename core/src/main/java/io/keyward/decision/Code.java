@@ -13,6 +13,8 @@ public enum Code {
     DENIED_VENDOR(403),
     DENIED_OPERATION(403),
     DENIED_PARAMETER(403),
+    /** The call costs more than its allow entry's {@code approval_above_usd} and no approval of it is ready. */
+    APPROVAL_REQUIRED(403),
     DENIED_SPEND_CAP(429),
     DENIED_RATE_LIMIT(429),
     DENIED_LOOP(429),

@@ -9,16 +9,22 @@ package io.keyward.decision;
  *     policy rule that would have refused it (the audit row's {@code rule} either way)
  * @param shadowed the code an enforced policy would have refused with, or null when the policy
  *     allows the call (the audit row's {@code shadow_result})
+ * @param approvalAboveUsd the allowing entry's {@code approval_above_usd}: a call costing more needs
+ *     an operator's approval of the exact request; null when none is asked (or the call is shadowed)
  */
-public record Decision(String rule, Code shadowed) {
+public record Decision(String rule, Code shadowed, java.math.BigDecimal approvalAboveUsd) {
 
     public static Decision allowedBy(String rule) {
-        return new Decision(rule, null);
+        return allowedBy(rule, null);
+    }
+
+    public static Decision allowedBy(String rule, java.math.BigDecimal approvalAboveUsd) {
+        return new Decision(rule, null, approvalAboveUsd);
     }
 
     /** A shadow policy's refusal, recorded and not enforced. */
     public static Decision shadowOf(Refusal wouldRefuse) {
-        return new Decision(wouldRefuse.rule(), wouldRefuse.code());
+        return new Decision(wouldRefuse.rule(), wouldRefuse.code(), null);
     }
 
     public boolean isShadowed() {

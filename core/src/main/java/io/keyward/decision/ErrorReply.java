@@ -30,7 +30,7 @@ public final class ErrorReply {
         if (refusal.retryAfterSeconds() != null && !response.isCommitted()) {
             response.setHeader("Retry-After", Long.toString(Math.max(1, refusal.retryAfterSeconds())));
         }
-        write(response, refusal.status(), refusal.code().wire(), refusal.getMessage(), null, requestId);
+        write(response, refusal.status(), refusal.code().wire(), refusal.getMessage(), null, refusal.details(), requestId);
     }
 
     /**
@@ -38,6 +38,11 @@ public final class ErrorReply {
      */
     public static void write(HttpServletResponse response, int status, String code, String message,
                              String param, String requestId) throws IOException {
+        write(response, status, code, message, param, java.util.Map.of(), requestId);
+    }
+
+    private static void write(HttpServletResponse response, int status, String code, String message,
+                              String param, java.util.Map<String, String> details, String requestId) throws IOException {
         if (response.isCommitted()) {
             return;
         }
@@ -49,10 +54,14 @@ public final class ErrorReply {
         response.setHeader("Cache-Control", "no-store");
         // A message may quote what the agent sent (a parameter's name): a vault key in it, its own or
         // another agent's, is shown by its id only, as in the audit trail.
-        response.getOutputStream().write(body(status, code, VaultKeyFormat.scrub(message), VaultKeyFormat.scrub(param), requestId));
+        response.getOutputStream().write(body(status, code, VaultKeyFormat.scrub(message), VaultKeyFormat.scrub(param), details, requestId));
     }
 
     static byte[] body(int status, String code, String message, String param, String requestId) {
+        return body(status, code, message, param, java.util.Map.of(), requestId);
+    }
+
+    static byte[] body(int status, String code, String message, String param, java.util.Map<String, String> details, String requestId) {
         ObjectNode root = Json.MAPPER.createObjectNode();
         ObjectNode error = root.putObject("error");
         error.put("type", "keyward_error");
@@ -61,6 +70,7 @@ public final class ErrorReply {
         if (param != null) {
             error.put("param", param);
         }
+        details.forEach(error::put);
         error.put("request_id", requestId);
         root.put("code", ErrorNumbers.of(code, status));
         root.put("message", code + ": " + message);

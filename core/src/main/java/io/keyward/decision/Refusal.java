@@ -12,6 +12,8 @@ public final class Refusal extends RuntimeException {
     private final int status;
     private final String rule;
     private final Long retryAfterSeconds;
+    /** Extra fields of the error object the agent can act on ({@code approval_id}); never a secret. */
+    private final java.util.Map<String, String> details;
 
     public Refusal(Code code, String message) {
         this(code, code.httpStatus(), message, null);
@@ -23,11 +25,27 @@ public final class Refusal extends RuntimeException {
 
     /** @param retryAfterSeconds sent as {@code Retry-After}, or null */
     public Refusal(Code code, int status, String message, String rule, Long retryAfterSeconds) {
+        this(code, status, message, rule, retryAfterSeconds, java.util.Map.of());
+    }
+
+    private Refusal(Code code, int status, String message, String rule, Long retryAfterSeconds, java.util.Map<String, String> details) {
         super(message, null, false, false);
         this.code = code;
         this.status = status;
         this.rule = rule;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.details = details;
+    }
+
+    /** This refusal with one more field in the error object, such as {@code approval_id}. */
+    public Refusal with(String field, String value) {
+        java.util.Map<String, String> more = new java.util.LinkedHashMap<>(details);
+        more.put(field, value);
+        return new Refusal(code, status, getMessage(), rule, retryAfterSeconds, java.util.Collections.unmodifiableMap(more));
+    }
+
+    public java.util.Map<String, String> details() {
+        return details;
     }
 
     /** Seconds after which trying again can succeed, or null when waiting will not help. */

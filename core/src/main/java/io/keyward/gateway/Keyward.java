@@ -11,6 +11,7 @@ import io.keyward.key.KeyHasher;
 import io.keyward.metrics.GatewayMetrics;
 import io.keyward.metrics.NodeGauges;
 import io.keyward.policy.PolicyCheck;
+import io.keyward.approval.Approvals;
 import io.keyward.registry.VendorRegistry;
 import io.keyward.request.RequestReader;
 import io.keyward.route.Router;
@@ -46,6 +47,7 @@ public final class Keyward implements AutoCloseable {
     private final Authenticator authenticator;
     private final RequestReader requestReader;
     private final PolicyCheck policy;
+    private final Approvals approvals;
     private final CredentialInjector credentials;
     private final SecretRedactor redactor;
     private final VendorSecrets vendorSecrets;
@@ -67,6 +69,7 @@ public final class Keyward implements AutoCloseable {
         this.policy = new PolicyCheck(vendors);
         this.credentials = new CredentialInjector();
         this.redactor = new SecretRedactor(vendors.values().stream().map(Vendor::secret).filter(java.util.Objects::nonNull).toList());
+        this.approvals = new Approvals(store.approvals(), config.approvals(), redactor);
         this.vendorSecrets = new VendorSecrets(vendors, store.vendorSecrets(), new SecretCipher(config.secrets()), redactor);
         this.forwarder = new Forwarder(config.forward(), redactor);
         this.audit = new AuditWriter(store.calls(), config.audit());
@@ -163,6 +166,10 @@ public final class Keyward implements AutoCloseable {
         return policy;
     }
 
+    public Approvals approvals() {
+        return approvals;
+    }
+
     CredentialInjector credentials() {
         return credentials;
     }
@@ -195,6 +202,7 @@ public final class Keyward implements AutoCloseable {
     public void close() throws Exception {
         try (store; forwarder; audit; spend; keyCache) {
             LOG.info("Keyward node {} stopping", config.nodeId());
+            approvals.close();
         }
     }
 }

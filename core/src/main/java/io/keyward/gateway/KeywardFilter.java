@@ -1,10 +1,12 @@
 package io.keyward.gateway;
 
+import io.keyward.approval.Approval;
 import io.keyward.audit.AuditEvent;
 import io.keyward.auth.Authenticator;
 import io.keyward.auth.VaultKeyExtractor;
 import io.keyward.contract.Vendor;
 import io.keyward.decision.Code;
+import io.keyward.decision.Decision;
 import io.keyward.decision.ErrorReply;
 import io.keyward.decision.Refusal;
 import io.keyward.decision.RequestIds;
@@ -170,9 +172,18 @@ public final class KeywardFilter implements Filter {
         CallRequest call = keyward.requestReader().read(request, route);
         event.call(call);
         refuseVaultKeyInTheCall(route, call);
-        event.decided(keyward.policy().check(key, route, call));
+        Decision decision = keyward.policy().check(key, route, call);
+        event.decided(decision);
         keyward.guards().check(key, call);
-        Reservation reservation = keyward.spend().reserve(key, route, call, event.requestId());
+        Approval approval = keyward.approvals().admit(key, route, call, decision, event.requestId());
+        Reservation reservation;
+        try {
+            reservation = keyward.spend().reserve(key, route, call, event.requestId());
+        } catch (RuntimeException | StackOverflowError e) {
+            // Over a cap, say: the call goes nowhere, and the operator's yes stays for when it can.
+            approval.giveBack();
+            throw e;
+        }
         event.reserved(reservation);
         UpstreamCredential credential;
         try {
@@ -190,6 +201,7 @@ public final class KeywardFilter implements Filter {
             // store, the write-ahead failed): the vendor cannot have acted, so the money goes back.
             // Left held, it would count against the cap until the end of the day.
             event.settled(keyward.spend().afterFailure(reservation, false));
+            approval.giveBack();
             throw e;
         }
         ForwardResult result;

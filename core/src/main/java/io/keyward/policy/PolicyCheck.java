@@ -74,7 +74,8 @@ public final class PolicyCheck {
         }
         Policy policy = policyOf(key, vendor);
         try {
-            return Decision.allowedBy(allowingEntry(policy, vendor, call));
+            AllowEntry entry = allowingEntry(policy, vendor, call);
+            return Decision.allowedBy(entry.label(), entry.approvalAboveUsd());
         } catch (Refusal refusal) {
             if (policy.mode() == PolicyMode.SHADOW && SHADOWED.contains(refusal.code())) {
                 return Decision.shadowOf(refusal);
@@ -90,8 +91,8 @@ public final class PolicyCheck {
      */
     private static final Set<Code> SHADOWED = EnumSet.of(Code.DENIED_OPERATION, Code.DENIED_PARAMETER);
 
-    /** @return the label of the allow entry that admits the call */
-    private static String allowingEntry(Policy policy, Vendor vendor, CallRequest call) {
+    /** @return the allow entry that admits the call */
+    private static AllowEntry allowingEntry(Policy policy, Vendor vendor, CallRequest call) {
         boolean ignoreCase = call.params().reading().caseInsensitive();
         Refusal firstFailure = null;
         for (AllowEntry entry : policy.entries()) {
@@ -102,7 +103,7 @@ public final class PolicyCheck {
             Optional<Refusal> failure = evaluate(entry, params.get(), ignoreCase);
             if (failure.isEmpty()) {
                 checkRedirectingHeaders(policy, vendor, call);
-                return entry.label();
+                return entry;
             }
             if (firstFailure == null) {
                 firstFailure = failure.get();

@@ -23,7 +23,7 @@ import java.util.LinkedHashMap;
  * never discovered on a call.
  */
 public final class PolicyParser {
-    private static final Set<String> ENTRY_FIELDS = Set.of("id", "operation", "method", "path", "params");
+    private static final Set<String> ENTRY_FIELDS = Set.of("id", "operation", "method", "path", "params", AllowEntry.APPROVAL_FIELD);
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
     private static final Set<String> RULES = Set.of("eq", "in", "not_in", "min", "max", "pattern", "domain_in",
             "country_in", "absent", "required");
@@ -124,7 +124,23 @@ public final class PolicyParser {
                 rules.add(rule(f.getKey(), f.getValue(), at + ".params." + f.getKey()));
             }
         }
-        return new AllowEntry(id != null ? id : "allow[" + index + "]", operation, method, template, rules);
+        return new AllowEntry(id != null ? id : "allow[" + index + "]", operation, method, template, rules,
+                approvalAbove(node.get(AllowEntry.APPROVAL_FIELD), at + "." + AllowEntry.APPROVAL_FIELD));
+    }
+
+    /** A decimal string of US dollars, as every amount in Keyward's API is; absent means no approval is asked. */
+    private static java.math.BigDecimal approvalAbove(JsonNode value, String at) {
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new PolicyException(at, "must be a decimal string of US dollars, such as \"30.00\"");
+        }
+        try {
+            return io.keyward.money.Usd.parse(value.textValue());
+        } catch (IllegalArgumentException e) {
+            throw new PolicyException(at, e.getMessage());
+        }
     }
 
     private static ParamRule rule(String name, JsonNode node, String at) {

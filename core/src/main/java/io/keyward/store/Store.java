@@ -30,6 +30,7 @@ public final class Store implements AutoCloseable {
     private final SpendRepository spend;
     private final VendorSecretRepository vendorSecrets;
     private final AdminTokenRepository adminTokens;
+    private final ApprovalRepository approvals;
 
     private Store(DataSource dataSource, AutoCloseable ownedPool, java.time.Duration retryDeadline) {
         this.dataSource = dataSource;
@@ -41,6 +42,7 @@ public final class Store implements AutoCloseable {
         this.spend = new SpendRepository(sessions, connectionLoss, retryDeadline);
         this.vendorSecrets = new VendorSecretRepository(sessions);
         this.adminTokens = new AdminTokenRepository(sessions);
+        this.approvals = new ApprovalRepository(sessions);
     }
 
     /** Opens the store the config describes: Keyward's own pool for a URL, or the container's JNDI DataSource. */
@@ -104,6 +106,10 @@ public final class Store implements AutoCloseable {
         return calls;
     }
 
+    public ApprovalRepository approvals() {
+        return approvals;
+    }
+
     public AdminTokenRepository adminTokens() {
         return adminTokens;
     }
@@ -152,6 +158,7 @@ public final class Store implements AutoCloseable {
         configuration.addMapper(SpendMapper.class);
         configuration.addMapper(VendorSecretMapper.class);
         configuration.addMapper(AdminTokenMapper.class);
+        configuration.addMapper(ApprovalMapper.class);
         return new SqlSessionFactoryBuilder().build(configuration);
     }
 

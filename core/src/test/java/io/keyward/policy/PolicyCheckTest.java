@@ -210,6 +210,9 @@ class PolicyCheckTest {
             {"{\"allow\":[{\"operation\":\"refunds.create\",\"params\":{\"to\":{\"country_in\":[\"usa\"]}}}]}", "policy.allow[0].params.to.country_in[0]"},
             {"{\"allow\":[{\"operation\":\"refunds.create\",\"params\":{\"a[b\":{\"eq\":1}}}]}", "policy.allow[0].params.a[b"},
             {"{\"allow\":[{\"id\":\"x\",\"operation\":\"refunds.create\"},{\"id\":\"x\",\"operation\":\"refunds.list\"}]}", "policy.allow[1].id"},
+            {"{\"allow\":[{\"operation\":\"refunds.create\",\"approval_above_usd\":30}]}", "policy.allow[0].approval_above_usd"},
+            {"{\"allow\":[{\"operation\":\"refunds.create\",\"approval_above_usd\":\"-1.00\"}]}", "policy.allow[0].approval_above_usd"},
+            {"{\"allow\":[{\"operation\":\"refunds.create\",\"approval_above_usd\":\"1e3\"}]}", "policy.allow[0].approval_above_usd"},
         };
         for (String[] c : cases) {
             PolicyException e = assertThrows(PolicyException.class, () -> PolicyParser.parse(json.readTree(c[0]), stripe), c[0]);
