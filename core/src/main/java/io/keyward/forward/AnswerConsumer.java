@@ -78,7 +78,9 @@ final class AnswerConsumer implements AsyncResponseConsumer<VendorAnswer> {
 
     @Override
     public synchronized void streamEnd(List<? extends Header> trailers) {
-        result.completed(answer(true));
+        if (result != null) {
+            result.completed(answer(true));
+        }
     }
 
     @Override

@@ -52,6 +52,14 @@ import org.slf4j.LoggerFactory;
  * Any step may answer early by throwing a {@link Refusal}; the answer is the JSON error shape, and
  * every call, allowed or refused, becomes one audit row.
  *
+ * <p>Threads: the steps up to the reservation (and a money call's audit write-ahead) run on the
+ * request thread. When the request is async-capable the filter then starts the request's async
+ * cycle and returns the thread while the vendor works; settle, the answer and the audit row run on a
+ * container thread once the vendor's answer is in ({@link #completeAsync}). Nothing here lives in a
+ * ThreadLocal or MDC, and the request and response are touched only before that hand-off or by the
+ * continuation, until it completes the async cycle. Without async support (a web.xml that does not
+ * declare it) the request thread waits for the vendor, as before.
+ *
  * <p>Wiring: either construct it with a running {@link Keyward} (embedded use), or declare it in
  * {@code web.xml} after {@link KeywardContextListener}, which publishes the instance this filter
  * picks up in {@link #init}. It takes no init-params of its own; all settings are in the config file.
