@@ -76,6 +76,27 @@ class NonBlockingForwardTest {
             }
             answer(exchange, "{\"object\":\"balance\"}");
         });
+        // Too long to hold: 9 MiB, with its length declared (ch_len), chunked (ch_chunked), or gzipped (ch_gzip).
+        vendor.createContext("/v1/charges/", exchange -> {
+            byte[] body = ("{\"object\":\"charge\",\"padding\":\"" + "x".repeat(9 * 1024 * 1024) + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            if (exchange.getRequestURI().getPath().endsWith("ch_gzip")) {
+                // A few KiB on the wire that inflate past the bound.
+                java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+                try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+                    gzip.write(body);
+                }
+                body = zipped.toByteArray();
+                exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+            }
+            exchange.sendResponseHeaders(200, exchange.getRequestURI().getPath().endsWith("ch_chunked") ? 0 : body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            } catch (IOException closed) {
+                // Keyward stops reading past its bound.
+            }
+        });
         vendor.start();
         String vendorBase = "http://127.0.0.1:" + vendor.getAddress().getPort();
         gateway = TestGateway.start(TestDatabase.fresh(), vendorBase, "", """
@@ -125,6 +146,20 @@ class NonBlockingForwardTest {
             assertEquals(200, row.upstreamStatus());
         }
         assertTrue(TOGETHER.get(), "all " + CALLS + " calls were at the vendor at once, on " + MAX_THREADS + " server threads");
+    }
+
+    @Test
+    void anAnswerLongerThanKeywardHoldsIsA502NotAnUnboundedBuffer() throws Exception {
+        String key = admin.issue("stripe", "nonblocking-limit", "").get("key").asText();
+        for (String charge : List.of("ch_len", "ch_chunked", "ch_gzip")) {
+            HttpResponse<String> reply = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(gateway.baseUrl() + "/stripe/v1/charges/" + charge))
+                    .header("Authorization", "Bearer " + key).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(502, reply.statusCode(), charge);
+            assertTrue(reply.body().contains("\"code\":\"error_upstream\"") && reply.body().contains("MiB"), reply.body());
+            CallRow row = CallAudit.byRequestId(gateway, reply.headers().firstValue("X-Keyward-Request-Id").orElseThrow());
+            assertEquals("forward.answer_limit", row.rule(), charge);
+        }
     }
 
     @Test
