@@ -127,7 +127,7 @@ public final class KeywardFilter implements Filter {
             recorded(event, start);
             throw e;
         }
-        if (request.isAsyncSupported()) {
+        if (request.isAsyncSupported() && startedAsync(request, event)) {
             completeAsync(outbound, answer, request, response, event, start);
             return;
         }
@@ -140,14 +140,11 @@ public final class KeywardFilter implements Filter {
     /**
      * Frees the request thread while the vendor works: the call continues, once the vendor's answer is
      * in (or failed), on a container thread of the async request ({@link AsyncContext#start}), never on
-     * HttpClient's I/O thread, which must not block on the agent's socket or the store. The vendor's
-     * own timeouts bound the wait, so the async request has none of its own (a container's default
-     * of 30 s would cut a slower operation's configured response timeout short).
+     * HttpClient's I/O thread, which must not block on the agent's socket or the store.
      */
     private void completeAsync(Outbound outbound, CompletableFuture<VendorAnswer> answer, HttpServletRequest request,
                                HttpServletResponse response, AuditEvent event, long start) {
-        AsyncContext async = request.startAsync();
-        async.setTimeout(0);
+        AsyncContext async = request.getAsyncContext();
         answer.whenComplete((vendorAnswer, failure) -> {
             Outcome outcome = new Outcome(vendorAnswer, failure);
             try {
@@ -160,12 +157,34 @@ public final class KeywardFilter implements Filter {
                     }
                 });
             } catch (RuntimeException e) {
-                // The container is stopping and runs nothing more for this request: settle and audit here.
+                // The container runs nothing more for this request (stopping, or its queue is full): settle,
+                // audit, and end the agent's request with the small error here rather than leave it open.
                 LOG.warn("Call {} could not be continued on a container thread: {}", event.requestId(), Faults.describe(e));
                 settleUnanswered(outbound, outcome, event);
                 recorded(event, start);
+                try {
+                    reply(response, new Refusal(Code.ERROR_UNAVAILABLE, "Keyward is unavailable; try again later"), event.requestId());
+                    async.complete();
+                } catch (RuntimeException ended) {
+                    // Already ended by the container.
+                }
             }
         });
+    }
+
+    /**
+     * Starts the request's async cycle, with no container timeout: the vendor's own timeouts bound
+     * the wait (a container's default of 30 s would cut a slower operation's response timeout short).
+     * A container that refuses leaves the call on the blocking path.
+     */
+    private static boolean startedAsync(HttpServletRequest request, AuditEvent event) {
+        try {
+            request.startAsync().setTimeout(0);
+            return true;
+        } catch (IllegalStateException e) {
+            LOG.debug("Call {} waits on the request thread: {}", event.requestId(), e.getMessage());
+            return false;
+        }
     }
 
     /** The vendor's answer, or why there is none. */
