@@ -78,7 +78,7 @@ final class VendorCircuits {
     static final class Admission implements AutoCloseable {
         private final Circuit circuit;
         private final long start;
-        private boolean reported;
+        private volatile boolean reported;
 
         private Admission(Circuit circuit, long start) {
             this.circuit = circuit;

@@ -12,6 +12,7 @@ import io.keyward.decision.Refusal;
 import io.keyward.decision.RequestIds;
 import io.keyward.forward.ForwardResult;
 import io.keyward.forward.UpstreamFailure;
+import io.keyward.forward.VendorAnswer;
 import io.keyward.money.Usd;
 import io.keyward.spend.Budget;
 import io.keyward.spend.Reservation;
@@ -23,6 +24,7 @@ import io.keyward.request.CallRequest;
 import io.keyward.route.Route;
 import io.keyward.contract.UpstreamCredential;
 import io.keyward.secret.CredentialInjector;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -35,6 +37,8 @@ import java.io.IOException;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +53,14 @@ import org.slf4j.LoggerFactory;
  *
  * Any step may answer early by throwing a {@link Refusal}; the answer is the JSON error shape, and
  * every call, allowed or refused, becomes one audit row.
+ *
+ * <p>Threads: the steps up to the reservation (and a money call's audit write-ahead) run on the
+ * request thread. When the request is async-capable the filter then starts the request's async
+ * cycle and returns the thread while the vendor works; settle, the answer and the audit row run on a
+ * container thread once the vendor's answer is in ({@link #completeAsync}). Nothing here lives in a
+ * ThreadLocal or MDC, and the request and response are touched only before that hand-off or by the
+ * continuation, until it completes the async cycle. Without async support (a web.xml that does not
+ * declare it) the request thread waits for the vendor, as before.
  *
  * <p>Wiring: either construct it with a running {@link Keyward} (embedded use), or declare it in
  * {@code web.xml} after {@link KeywardContextListener}, which publishes the instance this filter
@@ -99,48 +111,198 @@ public final class KeywardFilter implements Filter {
         AuditEvent event = new AuditEvent(RequestIds.next(), request.getMethod(), route.map(Route::vendorPath).orElse(rawPath));
         route.ifPresent(r -> event.vendor(r.vendor().name()));
         response.setHeader(ErrorReply.REQUEST_ID_HEADER, event.requestId());
-        boolean brokeOff = false;
+        Outbound outbound;
+        CompletableFuture<VendorAnswer> answer;
         try {
-            brokeOff = !proxy(route.orElse(null), rawPath, authorization, request, response, event);
+            outbound = prepare(route.orElse(null), rawPath, authorization, request, response, event);
+            answer = send(outbound);
         } catch (Refusal refusal) {
-            event.refused(refusal);
-            if (Authenticator.OVER_LIMIT_RULE.equals(refusal.rule())) {
-                // Guessing from one address is recorded once a second, so it cannot fill the audit spool.
-                String reason = keyward.authenticator().overLimitAuditReason(request.getRemoteAddr(), refusal.getMessage());
-                if (reason == null) {
-                    event.unrecorded();
-                } else {
-                    event.reason(reason);
-                }
-            }
-            ErrorReply.write(response, refusal, event.requestId());
+            refused(refusal, request, response, event);
+            recorded(event, start);
+            return;
         } catch (RuntimeException | StackOverflowError e) {
-            // A fault of Keyward's own: the agent learns only that the store or gateway is unavailable,
-            // and the call is still refused and audited (a stack overflow included: it is an Error,
-            // and would otherwise escape to the container's HTML error page with no audit row).
-            LOG.error("Call {} failed inside Keyward: {}", event.requestId(), Faults.describe(e));
-            Refusal unavailable = new Refusal(Code.ERROR_UNAVAILABLE, "Keyward is unavailable; try again later");
-            event.refused(unavailable);
-            ErrorReply.write(response, unavailable, event.requestId());
-        } finally {
-            if (event.recorded()) {
-                keyward.audit().write(event.toRow(keyward.config().nodeId(), keyward.redactor()));
-            }
-            long inFilterMicros = (System.nanoTime() - start) / 1_000 - event.upstreamMicros();
-            keyward.filterOverhead().record(inFilterMicros);
-            keyward.metrics().callEnded(event, inFilterMicros);
+            failedInside(e, response, event);
+            recorded(event, start);
+            return;
+        } catch (IOException e) {
+            // The agent's connection failed while its request was read: nothing to answer, but the call is audited.
+            recorded(event, start);
+            throw e;
         }
-        if (brokeOff) {
+        if (request.isAsyncSupported() && startedAsync(request, event)) {
+            completeAsync(outbound, answer, request, response, event, start);
+            return;
+        }
+        // A container or chain without async support: this thread waits for the vendor, as Keyward once always did.
+        if (!finish(outbound, answer.handle(Outcome::new).join(), request, response, event, start)) {
             abort(response, event.requestId());
         }
     }
 
     /**
+     * Frees the request thread while the vendor works: the call continues, once the vendor's answer is
+     * in (or failed), on a container thread of the async request ({@link AsyncContext#start}), never on
+     * HttpClient's I/O thread, which must not block on the agent's socket or the store.
+     */
+    private void completeAsync(Outbound outbound, CompletableFuture<VendorAnswer> answer, HttpServletRequest request,
+                               HttpServletResponse response, AuditEvent event, long start) {
+        AsyncContext async = request.getAsyncContext();
+        answer.whenComplete((vendorAnswer, failure) -> {
+            Outcome outcome = new Outcome(vendorAnswer, failure);
+            try {
+                async.start(() -> {
+                    try {
+                        finish(outbound, outcome, request, response, event, start);
+                    } finally {
+                        // A broken-off answer was sent short of its length with Connection: close; complete ends it.
+                        async.complete();
+                    }
+                });
+            } catch (RuntimeException e) {
+                // The container runs nothing more for this request (stopping, or its queue is full): settle,
+                // audit, and end the agent's request with the small error here rather than leave it open.
+                LOG.warn("Call {} could not be continued on a container thread: {}", event.requestId(), Faults.describe(e));
+                settleUnanswered(outbound, outcome, event);
+                recorded(event, start);
+                try {
+                    reply(response, new Refusal(Code.ERROR_UNAVAILABLE, "Keyward is unavailable; try again later"), event.requestId());
+                    async.complete();
+                } catch (RuntimeException ended) {
+                    // Already ended by the container.
+                }
+            }
+        });
+    }
+
+    /**
+     * Starts the request's async cycle, with no container timeout: the vendor's own timeouts bound
+     * the wait (a container's default of 30 s would cut a slower operation's response timeout short).
+     * A container that refuses leaves the call on the blocking path.
+     */
+    private static boolean startedAsync(HttpServletRequest request, AuditEvent event) {
+        try {
+            request.startAsync().setTimeout(0);
+            return true;
+        } catch (IllegalStateException e) {
+            LOG.debug("Call {} waits on the request thread: {}", event.requestId(), e.getMessage());
+            return false;
+        }
+    }
+
+    /** The vendor's answer, or why there is none. */
+    private record Outcome(VendorAnswer answer, Throwable failure) {
+        UpstreamFailure upstreamFailure() {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            if (cause instanceof UpstreamFailure f) {
+                return f;
+            }
+            if (cause instanceof RuntimeException e) {
+                throw e;
+            }
+            throw new IllegalStateException("the exchange with the vendor failed", cause);
+        }
+    }
+
+    /**
+     * The steps after the vendor: settle, the answer (or the error) to the agent, the audit row.
+     *
+     * @return false when the vendor's answer broke off after its status reached the agent
+     */
+    private boolean finish(Outbound outbound, Outcome outcome, HttpServletRequest request, HttpServletResponse response,
+                           AuditEvent event, long start) {
+        boolean complete = true;
+        try {
+            ForwardResult result;
+            try {
+                if (outcome.failure() != null) {
+                    throw outcome.upstreamFailure();
+                }
+                result = keyward.forwarder().answer(outcome.answer(), outbound.route(), response, outbound.reservation().holdsMoney());
+            } catch (UpstreamFailure failure) {
+                event.settled(keyward.spend().afterFailure(outbound.reservation(), failure.vendorMayHaveActed()));
+                if (!failure.vendorMayHaveActed()) {
+                    outbound.approval().giveBack();
+                }
+                throw failure.refusal();
+            } catch (RuntimeException | StackOverflowError e) {
+                // A fault of Keyward's own once the request may have left: the vendor may have acted, so
+                // the estimate is kept, as for a timeout; left unsettled, it would stay held all day.
+                event.settled(keyward.spend().afterFailure(outbound.reservation(), true));
+                throw e;
+            }
+            event.forwarded(result);
+            event.settled(keyward.spend().settle(outbound.reservation(), outbound.route(), outbound.call(), result));
+            complete = result.complete();
+        } catch (Refusal refusal) {
+            refused(refusal, request, response, event);
+        } catch (RuntimeException | StackOverflowError e) {
+            failedInside(e, response, event);
+        } finally {
+            recorded(event, start);
+        }
+        return complete;
+    }
+
+    /** Without a container thread to answer on, the reservation is still settled as the vendor's outcome says. */
+    private void settleUnanswered(Outbound outbound, Outcome outcome, AuditEvent event) {
+        try {
+            event.settled(keyward.spend().afterFailure(outbound.reservation(),
+                    outcome.failure() == null || outcome.upstreamFailure().vendorMayHaveActed()));
+        } catch (RuntimeException e) {
+            LOG.error("Call {} could not be settled: {}", event.requestId(), Faults.describe(e));
+        }
+        event.refused(new Refusal(Code.ERROR_UNAVAILABLE, "Keyward is unavailable; try again later"));
+    }
+
+    private void refused(Refusal refusal, HttpServletRequest request, HttpServletResponse response, AuditEvent event) {
+        event.refused(refusal);
+        if (Authenticator.OVER_LIMIT_RULE.equals(refusal.rule())) {
+            // Guessing from one address is recorded once a second, so it cannot fill the audit spool.
+            String reason = keyward.authenticator().overLimitAuditReason(request.getRemoteAddr(), refusal.getMessage());
+            if (reason == null) {
+                event.unrecorded();
+            } else {
+                event.reason(reason);
+            }
+        }
+        reply(response, refusal, event.requestId());
+    }
+
+    /**
+     * A fault of Keyward's own: the agent learns only that the store or gateway is unavailable, and the
+     * call is still refused and audited (a stack overflow included: it is an Error, and would otherwise
+     * escape to the container's HTML error page with no audit row).
+     */
+    private void failedInside(Throwable e, HttpServletResponse response, AuditEvent event) {
+        LOG.error("Call {} failed inside Keyward: {}", event.requestId(), Faults.describe(e));
+        Refusal unavailable = new Refusal(Code.ERROR_UNAVAILABLE, "Keyward is unavailable; try again later");
+        event.refused(unavailable);
+        reply(response, unavailable, event.requestId());
+    }
+
+    /** The error to the agent; one that has gone needs none, and its call is audited all the same. */
+    private static void reply(HttpServletResponse response, Refusal refusal, String requestId) {
+        try {
+            ErrorReply.write(response, refusal, requestId);
+        } catch (IOException e) {
+            LOG.debug("Call {}: the agent left before its error was written", requestId);
+        }
+    }
+
+    private void recorded(AuditEvent event, long start) {
+        if (event.recorded()) {
+            keyward.audit().write(event.toRow(keyward.config().nodeId(), keyward.redactor()));
+        }
+        long inFilterMicros = (System.nanoTime() - start) / 1_000 - event.upstreamMicros();
+        keyward.filterOverhead().record(inFilterMicros);
+        keyward.metrics().callEnded(event, inFilterMicros);
+    }
+
+    /**
      * Ends an answer whose vendor broke off mid-body so that the agent sees a broken connection, not
-     * a complete one: left alone, the container would finish it as whole (a 200 with an empty or a
-     * cut body looks like a complete answer to an SDK). The status and headers are committed first;
-     * an exception thrown after the commit makes the container close the connection without the
-     * last chunk or short of the Content-Length, the one way Servlet has to abort (Jetty and Tomcat
+     * a complete one. The answer already went out with {@code Connection: close} and short of its
+     * declared length; on the blocking path an exception thrown after the commit also makes the
+     * container close the connection at once, the one way Servlet has to abort (Jetty and Tomcat
      * both do: VendorFaultTest and the distribution tests).
      */
     private static void abort(HttpServletResponse response, String requestId) throws IOException {
@@ -155,12 +317,30 @@ public final class KeywardFilter implements Filter {
         }
     }
 
+    /** A call that passed every step before the vendor: what the steps after it need. */
+    private record Outbound(Route route, CallRequest call, Reservation reservation, Approval approval, UpstreamCredential credential) {
+    }
+
     /**
-     * @param prefixed the route its vendor prefix chose, or null to route by the key's vendor
-     * @return false when the vendor's answer broke off after its status reached the agent
+     * Sends the call; a refusal before anything went out (bulkhead, circuit) releases its reservation,
+     * and any other failure is settled in {@link #finish} as one that may have reached the vendor.
      */
-    private boolean proxy(Route prefixed, String rawPath, List<String> authorization, HttpServletRequest request,
-                       HttpServletResponse response, AuditEvent event) throws IOException {
+    private CompletableFuture<VendorAnswer> send(Outbound outbound) {
+        try {
+            return keyward.forwarder().send(outbound.route(), outbound.call(), outbound.credential());
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Every step before the vendor: route, auth, request, policy, guard, spend (reserve), secret, and
+     * for a money call the audit row written ahead.
+     *
+     * @param prefixed the route its vendor prefix chose, or null to route by the key's vendor
+     */
+    private Outbound prepare(Route prefixed, String rawPath, List<String> authorization, HttpServletRequest request,
+                             HttpServletResponse response, AuditEvent event) throws IOException {
         if (!keyward.audit().accepting()) {
             throw auditUnavailable("audit.spool_full");
         }
@@ -204,21 +384,7 @@ public final class KeywardFilter implements Filter {
             approval.giveBack();
             throw e;
         }
-        ForwardResult result;
-        try {
-            result = keyward.forwarder().forward(route, call, credential, response, reservation.holdsMoney());
-        } catch (UpstreamFailure failure) {
-            event.settled(keyward.spend().afterFailure(reservation, failure.vendorMayHaveActed()));
-            throw failure.refusal();
-        } catch (RuntimeException | StackOverflowError e) {
-            // A fault of Keyward's own once the request may have left: the vendor may have acted, so
-            // the estimate is kept, as for a timeout.
-            event.settled(keyward.spend().afterFailure(reservation, true));
-            throw e;
-        }
-        event.forwarded(result);
-        event.settled(keyward.spend().settle(reservation, route, call, result));
-        return result.complete();
+        return new Outbound(route, call, reservation, approval, credential);
     }
 
     /** A money call's row reaches the disk before the vendor can act on the call, or the call does not go out. */

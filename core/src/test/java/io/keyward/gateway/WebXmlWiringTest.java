@@ -40,8 +40,10 @@ class WebXmlWiringTest {
         return server;
     }
 
-    @Test
-    void listenerFilterAndServletDeclaredLikeWebXmlServeCalls(@TempDir Path dir) throws Exception {
+    /** Both ways a web.xml may declare the filter: async-supported (no thread waits on the vendor) or not (an older web.xml: it still works). */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void listenerFilterAndServletDeclaredLikeWebXmlServeCalls(boolean asyncSupported, @TempDir Path dir) throws Exception {
         try (FakeVendor vendor = new FakeVendor()) {
             vendor.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.any(com.github.tomakehurst.wiremock.client.WireMock.anyUrl())
                     .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withBody("{}")));
@@ -50,7 +52,9 @@ class WebXmlWiringTest {
             ServletContextHandler context = new ServletContextHandler("/gateway");
             context.setInitParameter(KeywardContextListener.CONFIG_PARAM, config.toString());
             context.addEventListener(new KeywardContextListener());
-            context.addFilter(new FilterHolder(KeywardFilter.class), "/*", EnumSet.of(DispatcherType.REQUEST));
+            FilterHolder filter = new FilterHolder(KeywardFilter.class);
+            filter.setAsyncSupported(asyncSupported);
+            context.addFilter(filter, "/*", EnumSet.of(DispatcherType.REQUEST));
             context.addServlet(AdminServlet.class, "/admin/*");
             Server server = server(context);
             server.start();

@@ -18,6 +18,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * One Keyward node in an embedded Jetty 12 on a loopback ephemeral port, on its own database pool,
@@ -51,24 +52,44 @@ public final class TestGateway implements AutoCloseable {
     /** @param editConfig applied to the whole config text before it is parsed (to set or drop a vendor's key) */
     public static TestGateway start(String jdbcUrl, String vendorBaseUrl, String databaseYaml, String extraYaml,
                                     java.util.function.UnaryOperator<String> editConfig) throws Exception {
+        return start(jdbcUrl, vendorBaseUrl, databaseYaml, extraYaml, editConfig, 0);
+    }
+
+    /**
+     * @param maxThreads the most threads Jetty may have, one acceptor and one selector among them
+     *     (0: Jetty's default pool), to show how many calls a few threads carry
+     */
+    public static TestGateway start(String jdbcUrl, String vendorBaseUrl, String databaseYaml, String extraYaml,
+                                    java.util.function.UnaryOperator<String> editConfig, int maxThreads) throws Exception {
         String audit = extraYaml.contains("audit:") ? ""
                 : "audit:\n  spool_dir: " + java.nio.file.Files.createTempDirectory("keyward-spool") + "\n";
         String yaml = yaml(vendorBaseUrl).replace("  connect_timeout: 1s\n", "  connect_timeout: 1s\n" + databaseYaml);
         KeywardConfig config = new ConfigLoader(Map.of("TEST_JDBC_URL", jdbcUrl)::get).parse(editConfig.apply(yaml + extraYaml + audit));
         Keyward keyward = Keyward.start(config);
-        Server server = new Server();
+        Server server;
+        if (maxThreads > 0) {
+            QueuedThreadPool threads = new QueuedThreadPool(maxThreads, maxThreads);
+            threads.setReservedThreads(0);
+            server = new Server(threads);
+        } else {
+            server = new Server();
+        }
         // Let ambiguous URIs through to Keyward, which refuses every one of them with its JSON error and
         // an audit row; Jetty's own refusal would be an HTML page that no audit row records.
         HttpConfiguration http = new HttpConfiguration();
         http.setUriCompliance(UriCompliance.UNSAFE);
         http.setSendServerVersion(false);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        ServerConnector connector = maxThreads > 0 ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(http))
+                : new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
-        context.addFilter(new FilterHolder(new KeywardFilter(keyward)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        // Async: no server thread waits while a vendor works (KeywardFilter.completeAsync).
+        FilterHolder keywardFilter = new FilterHolder(new KeywardFilter(keyward));
+        keywardFilter.setAsyncSupported(true);
+        context.addFilter(keywardFilter, "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new AdminServlet(keyward)), "/admin/*");
         context.addServlet(new ServletHolder(new NotServedServlet()), "/");
         ErrorPageErrorHandler errors = new ErrorPageErrorHandler();

@@ -45,7 +45,10 @@ public final class GatewayServer implements AutoCloseable {
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
-        context.addFilter(new FilterHolder(new KeywardFilter(keyward)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        // Async: no server thread waits while a vendor works (KeywardFilter.completeAsync).
+        FilterHolder keywardFilter = new FilterHolder(new KeywardFilter(keyward));
+        keywardFilter.setAsyncSupported(true);
+        context.addFilter(keywardFilter, "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new AdminServlet(keyward)), "/admin/*");
         context.addServlet(new ServletHolder(new NotServedServlet()), "/");
         ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
