@@ -24,7 +24,7 @@ final class ErrorNumbers {
             Map.entry(Code.DENIED_VENDOR.wire(), 1),
             Map.entry(Code.DENIED_OPERATION.wire(), 2),
             Map.entry(Code.DENIED_PARAMETER.wire(), 3),
-            Map.entry(Code.APPROVAL_REQUIRED.wire(), 4),
+            Map.entry(Code.APPROVAL_REQUIRED.wire(), 5),
             Map.entry(Code.DENIED_SPEND_CAP.wire(), 4),
             Map.entry(Code.DENIED_TOO_LARGE.wire(), 1),
             Map.entry(Code.DENIED_RATE_LIMIT.wire(), 2),

@@ -75,6 +75,7 @@ class ApprovalTest {
         JsonNode body = ErrorShape.assertKeywardError(reply, 403, "approval_required");
         String id = body.path("approval_id").asText();
         assertTrue(id.matches("apr_[0-9A-Za-z]{22}"), reply.bodyText());
+        assertEquals(40305, io.keyward.json.Json.MAPPER.readTree(reply.bodyText()).path("code").asInt(), "its own number for Twilio's SDKs");
         return id;
     }
 
