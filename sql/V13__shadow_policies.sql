@@ -6,7 +6,8 @@
 -- loop guards and every spend cap still refuse). Such a call is audited as allowed
 -- (policy_check_result 'allowed'), with `rule` naming the policy rule that would have refused it and
 -- shadow_result the code it would have got (denied_operation, denied_parameter). NULL on every other
--- row, so existing rows and enforcing keys are untouched.
+-- row (a shadow key's call that a later step refused, a cap or a guard, is recorded as that refusal
+-- alone), so existing rows and enforcing keys are untouched.
 --
 -- A NULL column at the end of the table: MariaDB adds it without rewriting the audit table. The DBA
 -- query sql/queries/shadow_refusals_by_rule.sql reads it by time (ix_calls_ts), so no index of its own.

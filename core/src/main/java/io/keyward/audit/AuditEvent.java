@@ -99,6 +99,9 @@ public final class AuditEvent {
         this.result = refusal.code();
         this.rule = refusal.rule();
         this.reason = refusal.getMessage();
+        // A shadow policy's verdict describes calls it let through; one a later step refused (a cap,
+        // a guard) is recorded as that refusal alone, so shadow_result never sits beside another rule.
+        this.shadowResult = null;
     }
 
     /** Replaces the refusal's reason (a refusal recorded on behalf of several). */

@@ -100,6 +100,8 @@ class ShadowPolicyTest {
         assertEquals(1, gw.vendor().received().size(), "the call over the cap never reaches the vendor");
         CallRow row = CallAudit.byRequestId(gw.gateway(), over.header("X-Keyward-Request-Id"));
         assertEquals("denied_spend_cap", row.policyCheckResult());
+        assertEquals("spend.key_cap", row.rule());
+        assertNull(row.shadowResult(), "refused by the cap: not a call the shadow policy let through");
     }
 
     @Test

@@ -87,6 +87,14 @@ class PolicyCheckTest {
                 Instant.now().plusSeconds(3600), Instant.now(), "stop", null, Instant.now(), 1, false, false, null);
         Refusal r = org.junit.jupiter.api.Assertions.assertThrows(Refusal.class, () -> CHECK.check(revoked, refund.route(), refund.call()));
         assertEquals("denied_revoked", r.code().wire());
+        VaultKey expired = new VaultKey(live.id(), new byte[32], "agent", "run", "stripe", SHADOW, null, null,
+                Instant.now().plusSeconds(3600), null, null, null, Instant.now(), 1, true, false, null);
+        assertEquals("denied_expired", org.junit.jupiter.api.Assertions.assertThrows(Refusal.class,
+                () -> CHECK.check(expired, refund.route(), refund.call())).code().wire());
+        VaultKey frozen = new VaultKey(live.id(), new byte[32], "agent", "run", "stripe", SHADOW, null, null,
+                Instant.now().plusSeconds(3600), null, null, null, Instant.now(), 1, false, true, null);
+        Refusal killSwitch = org.junit.jupiter.api.Assertions.assertThrows(Refusal.class, () -> CHECK.check(frozen, refund.route(), refund.call()));
+        assertEquals("kill_switch", killSwitch.rule(), "a kill switch stops a shadow key too");
         Refusal otherVendor = org.junit.jupiter.api.Assertions.assertThrows(Refusal.class,
                 () -> CHECK.check(key("resend", SHADOW), refund.route(), refund.call()));
         assertEquals("denied_vendor", otherVendor.code().wire());
