@@ -114,7 +114,7 @@
     const note = $('keys-note');
     let page;
     try {
-      page = await api('GET', 'keys' + query({ limit: 100 }));
+      page = await api('GET', 'keys' + query({ limit: 50 }));
     } catch (e) {
       explain(e, note);
       return [];
@@ -137,20 +137,29 @@
         explain(e, note);
       }
       return el('tr', { 'data-key-id': key.id },
-        el('td', { class: 'mono' }, key.id),
+        el('td', { class: 'mono nowrap' }, key.id),
         el('td', {}, key.agent_name),
         el('td', {}, key.agent_run_id),
         el('td', {}, key.vendor),
         el('td', { class: 'state-' + key.state }, key.state,
           key.revoked_reason ? el('div', { class: 'note' }, key.revoked_reason) : null),
-        el('td', {}, time(key.expires_at)),
+        el('td', { class: 'nowrap' }, time(key.expires_at)),
         spendCell(daily, key.daily_usd_cap),
         key.run_usd_cap ? spendCell(run, key.run_usd_cap) : el('td', {}, 'no run cap'),
-        el('td', { class: 'mono' }, key.metadata === null ? '' : JSON.stringify(key.metadata)),
+        el('td', { class: 'mono wrap' }, ...metadataLines(key.metadata)),
         el('td', {}, key.state === 'active' ? revokeButtons(key) : null));
     }));
     $('keys-body').replaceChildren(...rows);
     return keys;
+  }
+
+  /** One line per metadata field, as written: JSON.stringify would escape the quotes an operator needs to read. */
+  function metadataLines(metadata) {
+    if (metadata === null || typeof metadata !== 'object') {
+      return metadata === null ? [] : [JSON.stringify(metadata)];
+    }
+    return Object.entries(metadata).map(([name, value]) =>
+      el('div', {}, name + ': ' + (typeof value === 'string' ? value : JSON.stringify(value))));
   }
 
   function revokeButtons(key) {
@@ -177,9 +186,11 @@
     try {
       const rows = await Promise.all(agents.map(async (agent) => {
         const s = await spendOf({ agent_name: agent, day });
+        // An agent without a cap of its own and no spend that day has no ledger rows: nothing to compare.
+        const none = Number(s.cap_usd) === 0 && Number(s.spent_usd) === 0 && Number(s.reserved_usd) === 0;
         return el('tr', {},
-          el('td', {}, agent), el('td', {}, s.day), el('td', {}, usd(s.spent_usd)), el('td', {}, usd(s.reserved_usd)),
-          el('td', {}, usd(s.cap_usd)), el('td', {}, usd(s.remaining_usd)),
+          el('td', {}, agent), el('td', { class: 'nowrap' }, s.day), el('td', {}, usd(s.spent_usd)), el('td', {}, usd(s.reserved_usd)),
+          el('td', {}, none ? 'no spend yet' : usd(s.cap_usd)), el('td', {}, none ? '' : usd(s.remaining_usd)),
           el('td', {}, el('button', { type: 'button', class: 'danger small',
             onclick: () => askRevoke('agent_name', agent) }, 'revoke agent')));
       }));
@@ -206,15 +217,15 @@
       $('calls-body').replaceChildren(...page.items.map((c) => {
         const refused = c.policy_check_result !== 'allowed';
         return el('tr', { class: refused ? 'refused' : 'allowed', 'data-call-id': c.id },
-          el('td', {}, time(c.ts)),
+          el('td', { class: 'nowrap' }, time(c.ts)),
           el('td', {}, c.agent_name),
           el('td', {}, c.agent_run_id),
           el('td', {}, c.vendor),
           el('td', {}, c.operation),
-          el('td', { class: 'mono' }, (c.method || '') + ' ' + (c.path || '')),
-          el('td', { class: refused ? 'result-refused' : '' }, c.policy_check_result,
+          el('td', { class: 'mono wrap' }, (c.method || '') + ' ' + (c.path || '')),
+          el('td', { class: refused ? 'result-refused nowrap' : 'nowrap' }, c.policy_check_result,
             c.shadow_result ? el('div', { class: 'note' }, 'shadow: ' + c.shadow_result) : null),
-          el('td', {}, [c.rule, c.reason].filter(Boolean).join(': ')),
+          el('td', { class: 'wrap' }, [c.rule, c.reason].filter(Boolean).join(': ')),
           el('td', {}, usd(c.amount_usd !== null ? c.amount_usd : c.estimated_usd)),
           el('td', {}, c.upstream_status === null ? '' : c.upstream_status));
       }));
@@ -229,6 +240,7 @@
     const note = $('approvals-note');
     try {
       const page = await api('GET', 'approvals' + query({ state: 'pending' }));
+      $('approvals-table').hidden = page.items.length === 0;
       note.textContent = page.items.length ? '' : 'None pending.';
       $('approvals-body').replaceChildren(...page.items.map((a) => el('tr', {},
         el('td', { class: 'mono' }, a.id), el('td', {}, a.agent_name), el('td', {}, a.agent_run_id),
@@ -239,6 +251,7 @@
           el('button', { type: 'button', class: 'danger', onclick: () => askApproval(a, 'deny') }, 'deny')))));
     } catch (e) {
       $('approvals-body').replaceChildren();
+      $('approvals-table').hidden = true;
       if (e instanceof ApiError && e.status === 404) {
         note.textContent = 'approvals: not available on this gateway';
       } else {
