@@ -31,8 +31,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -49,6 +52,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * run script and must appear as the text it is. Profile "browser": {@code mvn -B verify -Pbrowser -pl core}.
  */
 @Tag("browser")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the screenshot is taken on a gateway only the first test has used
 class ConsoleBrowserTest {
     @RegisterExtension
     static final GatewayExtension gw = new GatewayExtension();
@@ -104,6 +108,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    @Order(1)
     void anOperatorSeesKeysAndCallsAndRevokesAKeyWhileAgentTextStaysText() throws Exception {
         // Names cannot carry markup at all: the admin API refuses them.
         for (String field : List.of("agent_name", "agent_run_id")) {
@@ -205,6 +210,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    @Order(2)
     void aTokenTypedOnceOpensTheConsoleAndAWrongOneIsForgotten() {
         browser.get(gw.gateway().baseUrl() + "/admin/ui/");
         browser.executeScript("sessionStorage.clear()");
@@ -216,6 +222,29 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("token-input")).sendKeys(TestSecrets.ADMIN_TOKEN, Keys.ENTER);
         waitFor("the console", () -> browser.findElement(By.id("console")).isDisplayed() && text("#status").startsWith("live") ? true : null);
         assertFalse(browser.getCurrentUrl().contains("kwadm_"));
+    }
+
+    @Test
+    @Order(3)
+    void aVendorIsStoppedAndUnfrozenEachAfterItsConfirmationAndCancelSendsNothing() throws Exception {
+        String keyId = gw.admin().issue("twilio", "texter", null).get("id").asText();
+        browser.get(gw.gateway().baseUrl() + "/admin/ui/#token=" + TestSecrets.ADMIN_TOKEN);
+        waitFor("the twilio key", () -> first(By.cssSelector("#keys-body tr[data-key-id='" + keyId + "']")));
+
+        browser.findElement(By.cssSelector("button[data-switch='stop-twilio']")).click();
+        browser.findElement(By.id("confirm-no")).click();
+        assertFalse(browser.findElement(By.id("confirm")).isDisplayed());
+        assertEquals("active", gw.admin().get("/keys/" + keyId).json().get("state").asText(), "cancelled: nothing sent");
+
+        browser.findElement(By.cssSelector("button[data-switch='stop-twilio']")).click();
+        browser.findElement(By.id("confirm-yes")).click();
+        waitFor("twilio stopped", () -> text("#kill-note").contains("Stopped twilio (1 key(s) revoked)") ? true : null);
+        assertEquals("revoked", gw.admin().get("/keys/" + keyId).json().get("state").asText());
+
+        browser.findElement(By.cssSelector("button[data-switch='unfreeze-twilio']")).click();
+        browser.findElement(By.id("confirm-yes")).click();
+        waitFor("twilio unfrozen", () -> text("#kill-note").contains("Unfroze twilio (1)") ? true : null);
+        assertEquals("revoked", gw.admin().get("/keys/" + keyId).json().get("state").asText(), "unfreezing un-revokes nothing");
     }
 
     private HttpResponse<String> pay(String key, int amount) throws Exception {

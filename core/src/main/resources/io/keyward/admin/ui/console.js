@@ -386,7 +386,13 @@
     // once, so it stays out of the address bar, the history and any screenshot.
     const match = /^#token=(.+)$/.exec(location.hash);
     if (match) {
-      sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(match[1]));
+      let given = match[1];
+      try {
+        given = decodeURIComponent(given);
+      } catch (e) {
+        // not percent-encoded after all: taken as written
+      }
+      sessionStorage.setItem(TOKEN_KEY, given);
     }
     if (location.hash) {
       history.replaceState(null, '', location.pathname + location.search);
