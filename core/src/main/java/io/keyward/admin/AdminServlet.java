@@ -106,6 +106,12 @@ public final class AdminServlet extends HttpServlet {
                 ErrorReply.write(response, 404, "not_found", "no such route", null, requestId);
                 return;
             }
+            if (ConsoleFiles.owns(path)) {
+                // The console's files hold no data, so they need no token (docs/console.md); every
+                // call the page makes is an admin API call with the token in its header.
+                ConsoleFiles.serve(method, path, request, response, requestId);
+                return;
+            }
             // A token that could be real is always looked at (one indexed query; the admin API answers
             // its own machine only), so a neighbour sending wrong tokens cannot lock the operator out
             // of the kill switch; past the limit, failures are answered 429.

@@ -147,32 +147,35 @@ class AdminTokensTest {
         jakarta.servlet.ServletConfig config = org.mockito.Mockito.mock(jakarta.servlet.ServletConfig.class);
         org.mockito.Mockito.when(config.getInitParameterNames()).thenReturn(java.util.Collections.emptyEnumeration());
         servlet.init(config);
+        // The console's files (no token needed) follow the same rule as the API.
         for (String[] c : new String[][] {{"203.0.113.9", "404"}, {"192.0.2.2", "404"}, {"2001:db8::1", "404"}, {"127.0.0.1", "200"}, {"0:0:0:0:0:0:0:1", "200"}}) {
-            jakarta.servlet.http.HttpServletRequest request = org.mockito.Mockito.mock(jakarta.servlet.http.HttpServletRequest.class);
-            org.mockito.Mockito.when(request.getRemoteAddr()).thenReturn(c[0]);
-            org.mockito.Mockito.when(request.getMethod()).thenReturn("GET");
-            org.mockito.Mockito.when(request.getPathInfo()).thenReturn("/tokens");
-            org.mockito.Mockito.when(request.getHeaders("Authorization"))
-                    .thenAnswer(i -> java.util.Collections.enumeration(List.of("Bearer " + TestSecrets.ADMIN_TOKEN)));
-            jakarta.servlet.http.HttpServletResponse response = org.mockito.Mockito.mock(jakarta.servlet.http.HttpServletResponse.class);
-            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
-            org.mockito.Mockito.when(response.getOutputStream()).thenReturn(new jakarta.servlet.ServletOutputStream() {
-                @Override
-                public void write(int b) {
-                    body.write(b);
-                }
+            for (String path : List.of("/tokens", "/ui/", "/ui/console.js")) {
+                jakarta.servlet.http.HttpServletRequest request = org.mockito.Mockito.mock(jakarta.servlet.http.HttpServletRequest.class);
+                org.mockito.Mockito.when(request.getRemoteAddr()).thenReturn(c[0]);
+                org.mockito.Mockito.when(request.getMethod()).thenReturn("GET");
+                org.mockito.Mockito.when(request.getPathInfo()).thenReturn(path);
+                org.mockito.Mockito.when(request.getHeaders("Authorization"))
+                        .thenAnswer(i -> java.util.Collections.enumeration(List.of("Bearer " + TestSecrets.ADMIN_TOKEN)));
+                jakarta.servlet.http.HttpServletResponse response = org.mockito.Mockito.mock(jakarta.servlet.http.HttpServletResponse.class);
+                java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+                org.mockito.Mockito.when(response.getOutputStream()).thenReturn(new jakarta.servlet.ServletOutputStream() {
+                    @Override
+                    public void write(int b) {
+                        body.write(b);
+                    }
 
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
+                    @Override
+                    public boolean isReady() {
+                        return true;
+                    }
 
-                @Override
-                public void setWriteListener(jakarta.servlet.WriteListener listener) {
-                }
-            });
-            servlet.service(request, response);
-            org.mockito.Mockito.verify(response).setStatus(Integer.parseInt(c[1]));
+                    @Override
+                    public void setWriteListener(jakarta.servlet.WriteListener listener) {
+                    }
+                });
+                servlet.service(request, response);
+                org.mockito.Mockito.verify(response).setStatus(Integer.parseInt(c[1]));
+            }
         }
     }
 }
