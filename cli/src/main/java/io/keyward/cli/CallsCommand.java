@@ -9,11 +9,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code keyward calls list|tail}: the audit rows, newest first, or followed as they land. */
 @Command(name = "calls", description = "The calls feed: every call's audit row, allowed or refused.",
@@ -42,22 +40,15 @@ final class CallsCommand {
     }
 
     @Command(name = "list", description = "Audit rows, newest first.")
-    static final class ListCalls implements Callable<Integer>, GatewayCommand {
-        @Mixin GatewayOptions gateway;
-        @Spec picocli.CommandLine.Model.CommandSpec spec;
+    static final class ListCalls extends AdminCommand {
         @Mixin Filters filters;
         @Option(names = "--limit", defaultValue = "50") int limit;
 
         @Override
         public Integer call() {
-            Printer print = new Printer(spec.commandLine().getOut(), gateway.json());
-            Pages.each(gateway.api(), "/calls", filters.query(), limit, row -> show(print, row));
+            Printer print = printer();
+            Pages.each(api(), "/calls", filters.query(), limit, row -> print.show(row, CALL_FIELDS));
             return ExitCode.OK;
-        }
-
-        @Override
-        public GatewayOptions gateway() {
-            return gateway;
         }
     }
 
@@ -67,9 +58,7 @@ final class CallsCommand {
      * back {@code --lag} before the newest row seen and prints what it has not shown yet.
      */
     @Command(name = "tail", description = "Follow new audit rows as they land (Ctrl-C to stop).")
-    static final class Tail implements Callable<Integer>, GatewayCommand {
-        @Mixin GatewayOptions gateway;
-        @Spec picocli.CommandLine.Model.CommandSpec spec;
+    static final class Tail extends AdminCommand {
         @Mixin Filters filters;
         @Option(names = "--backlog", defaultValue = "10", description = "recent rows shown first (default ${DEFAULT-VALUE})") int backlog;
         @Option(names = "--interval", defaultValue = "1s", description = "how often to ask (default ${DEFAULT-VALUE})") String interval;
@@ -80,8 +69,8 @@ final class CallsCommand {
         public Integer call() {
             Duration every = Durations.parse("--interval", interval);
             Duration late = Durations.parse("--lag", lag);
-            AdminApi api = gateway.api();
-            Printer print = new Printer(spec.commandLine().getOut(), gateway.json());
+            AdminApi api = api();
+            Printer print = printer();
             Map<String, Instant> shown = new HashMap<>();
             Instant newest = null;
             List<JsonNode> fresh = new ArrayList<>();
@@ -93,7 +82,7 @@ final class CallsCommand {
                 for (JsonNode row : fresh) {
                     Instant ts = Instant.parse(row.path("ts").asText());
                     if (shown.putIfAbsent(row.path("request_id").asText(), ts) == null) {
-                        show(print, row);
+                        print.show(row, CALL_FIELDS);
                         newest = newest == null || ts.isAfter(newest) ? ts : newest;
                     }
                 }
@@ -114,19 +103,6 @@ final class CallsCommand {
                 Pages.each(api, "/calls", query, newest == null ? Math.max(1, backlog) : 100_000, fresh::add);
             }
             return ExitCode.OK;
-        }
-
-        @Override
-        public GatewayOptions gateway() {
-            return gateway;
-        }
-    }
-
-    static void show(Printer print, JsonNode row) {
-        if (print.json()) {
-            print.json(row);
-        } else {
-            print.fields(row, CALL_FIELDS);
         }
     }
 

@@ -4,12 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code keyward keys issue|list|show|revoke}. */
 @Command(name = "keys", description = "Issue, list, show and revoke vault keys.",
@@ -19,9 +16,7 @@ final class KeysCommand {
         "run_usd_cap", "revoked_reason"};
 
     @Command(name = "issue", description = "Issue a vault key; its text is printed once, here only.")
-    static final class Issue implements Callable<Integer>, GatewayCommand {
-        @Mixin GatewayOptions gateway;
-        @Spec picocli.CommandLine.Model.CommandSpec spec;
+    static final class Issue extends AdminCommand {
         @Option(names = "--vendor", required = true, description = "stripe, twilio, resend, ...") String vendor;
         @Option(names = "--agent", required = true, description = "the agent's name") String agent;
         @Option(names = "--run", description = "the agent run id") String run;
@@ -46,27 +41,18 @@ final class KeysCommand {
             if (metadata != null) {
                 body.set("metadata", JsonArgument.read("--metadata", metadata));
             }
-            JsonNode key = gateway.api().post("/keys", body);
-            Printer print = new Printer(spec.commandLine().getOut(), gateway.json());
-            if (print.json()) {
-                print.json(key);
-            } else {
-                print.fields(key, KEY_FIELDS);
+            JsonNode key = api().post("/keys", body);
+            Printer print = printer();
+            print.show(key, KEY_FIELDS);
+            if (!print.json()) {
                 print.line("key=" + key.path("key").asText());
             }
             return ExitCode.OK;
         }
-
-        @Override
-        public GatewayOptions gateway() {
-            return gateway;
-        }
     }
 
     @Command(name = "list", description = "List keys, newest first.")
-    static final class ListKeys implements Callable<Integer>, GatewayCommand {
-        @Mixin GatewayOptions gateway;
-        @Spec picocli.CommandLine.Model.CommandSpec spec;
+    static final class ListKeys extends AdminCommand {
         @Option(names = "--agent") String agent;
         @Option(names = "--run") String run;
         @Option(names = "--vendor") String vendor;
@@ -80,51 +66,25 @@ final class KeysCommand {
             filters.put("agent_run_id", run);
             filters.put("vendor", vendor);
             filters.put("state", state);
-            Printer print = new Printer(spec.commandLine().getOut(), gateway.json());
-            Pages.each(gateway.api(), "/keys", filters, limit, key -> {
-                if (print.json()) {
-                    print.json(key);
-                } else {
-                    print.fields(key, KEY_FIELDS);
-                }
-            });
+            Printer print = printer();
+            Pages.each(api(), "/keys", filters, limit, key -> print.show(key, KEY_FIELDS));
             return ExitCode.OK;
-        }
-
-        @Override
-        public GatewayOptions gateway() {
-            return gateway;
         }
     }
 
     @Command(name = "show", description = "Show one key (never its text).")
-    static final class Show implements Callable<Integer>, GatewayCommand {
-        @Mixin GatewayOptions gateway;
-        @Spec picocli.CommandLine.Model.CommandSpec spec;
+    static final class Show extends AdminCommand {
         @Parameters(paramLabel = "KEY_ID") String id;
 
         @Override
         public Integer call() {
-            JsonNode key = gateway.api().get("/keys/" + PathSegment.of("KEY_ID", id), Map.of());
-            Printer print = new Printer(spec.commandLine().getOut(), gateway.json());
-            if (print.json()) {
-                print.json(key);
-            } else {
-                print.fields(key, KEY_FIELDS);
-            }
+            printer().show(api().get("/keys/" + PathSegment.of("KEY_ID", id), Map.of()), KEY_FIELDS);
             return ExitCode.OK;
-        }
-
-        @Override
-        public GatewayOptions gateway() {
-            return gateway;
         }
     }
 
     @Command(name = "revoke", description = "Revoke one key: its next call is refused 401.")
-    static final class Revoke implements Callable<Integer>, GatewayCommand {
-        @Mixin GatewayOptions gateway;
-        @Spec picocli.CommandLine.Model.CommandSpec spec;
+    static final class Revoke extends AdminCommand {
         @Parameters(paramLabel = "KEY_ID") String id;
         @Option(names = "--reason") String reason;
 
@@ -132,19 +92,8 @@ final class KeysCommand {
         public Integer call() {
             ObjectNode body = AdminApi.JSON.createObjectNode();
             putIfSet(body, "reason", reason);
-            JsonNode key = gateway.api().post("/keys/" + PathSegment.of("KEY_ID", id) + "/revoke", body);
-            Printer print = new Printer(spec.commandLine().getOut(), gateway.json());
-            if (print.json()) {
-                print.json(key);
-            } else {
-                print.fields(key, "id", "state", "revoked_at", "revoked_reason");
-            }
+            printer().show(api().post("/keys/" + PathSegment.of("KEY_ID", id) + "/revoke", body), "id", "state", "revoked_at", "revoked_reason");
             return ExitCode.OK;
-        }
-
-        @Override
-        public GatewayOptions gateway() {
-            return gateway;
         }
     }
 

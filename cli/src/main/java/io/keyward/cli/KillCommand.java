@@ -1,20 +1,14 @@
 package io.keyward.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code keyward kill}: the kill switch, by key, agent, run, vendor or everything. */
 @Command(name = "kill", description = "Revoke every key of a key id, agent, run or vendor, or all of them;"
-        + " a vendor or all also stops new keys until unfreeze.")
-final class KillCommand implements Callable<Integer>, GatewayCommand {
-    @Mixin GatewayOptions gateway;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
+        + " a vendor or all also stops every key of it, those issued later too, until unfreeze.")
+final class KillCommand extends AdminCommand {
     @ArgGroup(exclusive = true, multiplicity = "1") Target target;
     @Option(names = "--reason", required = true, description = "why: kept in the keys and admin_events") String reason;
 
@@ -37,18 +31,7 @@ final class KillCommand implements Callable<Integer>, GatewayCommand {
             body.put("all", true);
         }
         body.put("reason", reason);
-        JsonNode done = gateway.api().post("/revoke", body);
-        Printer print = new Printer(spec.commandLine().getOut(), gateway.json());
-        if (print.json()) {
-            print.json(done);
-        } else {
-            print.fields(done, "revoked", "kill_switch");
-        }
+        printer().show(api().post("/revoke", body), "revoked", "kill_switch");
         return ExitCode.OK;
-    }
-
-    @Override
-    public GatewayOptions gateway() {
-        return gateway;
     }
 }

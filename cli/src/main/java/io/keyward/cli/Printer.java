@@ -41,6 +41,15 @@ final class Printer {
         out.println(line);
     }
 
+    /** The gateway's JSON as it came, or these fields of it as text. */
+    void show(JsonNode node, String... fields) {
+        if (json) {
+            json(node);
+        } else {
+            fields(node, fields);
+        }
+    }
+
     void line(String text) {
         out.println(safe(text));
     }

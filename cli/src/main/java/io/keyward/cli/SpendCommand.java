@@ -1,20 +1,14 @@
 package io.keyward.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code keyward spend}: one budget's day, as the ledger holds it. */
 @Command(name = "spend", description = "Show a key's, agent's or run's spend for a day: cap, spent, reserved, remaining.")
-final class SpendCommand implements Callable<Integer>, GatewayCommand {
-    @Mixin GatewayOptions gateway;
-    @Spec picocli.CommandLine.Model.CommandSpec spec;
+final class SpendCommand extends AdminCommand {
     @ArgGroup(exclusive = true, multiplicity = "1") Target target;
     @Option(names = "--day", paramLabel = "YYYY-MM-DD", description = "default: today (UTC)") String day;
 
@@ -31,18 +25,7 @@ final class SpendCommand implements Callable<Integer>, GatewayCommand {
         query.put("agent_name", target.agent);
         query.put("agent_run_id", target.run);
         query.put("day", day);
-        JsonNode spend = gateway.api().get("/spend", query);
-        Printer print = new Printer(spec.commandLine().getOut(), gateway.json());
-        if (print.json()) {
-            print.json(spend);
-        } else {
-            print.fields(spend, "scope", "day", "cap_usd", "spent_usd", "reserved_usd", "remaining_usd", "resets_at");
-        }
+        printer().show(api().get("/spend", query), "scope", "day", "cap_usd", "spent_usd", "reserved_usd", "remaining_usd", "resets_at");
         return ExitCode.OK;
-    }
-
-    @Override
-    public GatewayOptions gateway() {
-        return gateway;
     }
 }

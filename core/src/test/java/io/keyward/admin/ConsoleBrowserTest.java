@@ -247,6 +247,33 @@ class ConsoleBrowserTest {
         assertEquals("revoked", gw.admin().get("/keys/" + keyId).json().get("state").asText(), "unfreezing un-revokes nothing");
     }
 
+    @Test
+    @Order(4)
+    void aPendingApprovalIsApprovedFromThePageAndTheExactCallThenPassesOnce() throws Exception {
+        String key = gw.admin().issue("stripe", "approval-page", "\"daily_usd_cap\":\"500.00\",\"policy\":{\"allow\":"
+                + "[{\"operation\":\"payment_intents.create\",\"approval_above_usd\":\"30.00\"}]}").get("key").asText();
+        HttpResponse<String> asked = pay(key, 4_200);
+        assertEquals(403, asked.statusCode(), asked.body());
+        String approvalId = JSON.readTree(asked.body()).path("error").path("approval_id").asText();
+        browser.get(gw.gateway().baseUrl() + "/admin/ui/#token=" + TestSecrets.ADMIN_TOKEN);
+        WebElement row = waitFor("approval " + approvalId + " listed as pending", () -> rows("#approvals-body tr").stream()
+                .filter(r -> r.getText().contains(approvalId)).findFirst().orElse(null));
+        assertTrue(row.getText().contains("approval-page") && row.getText().contains("42.00"), row.getText());
+
+        row.findElements(By.tagName("button")).stream().filter(b -> b.getText().equals("approve")).findFirst().orElseThrow().click();
+        assertTrue(browser.findElement(By.id("confirm-text")).getText().contains(approvalId));
+        assertEquals("pending", gw.admin().get("/approvals/" + approvalId).json().path("state").asText(), "not before the confirmation");
+        browser.findElement(By.id("confirm-reason")).sendKeys("invoice 42 checked");
+        browser.findElement(By.id("confirm-yes")).click();
+        waitFor("approved", () -> text("#kill-note").contains("Approved " + approvalId) ? true : null);
+        JsonNode approved = gw.admin().get("/approvals/" + approvalId).json();
+        assertEquals("approved", approved.path("state").asText());
+        assertEquals("invoice 42 checked", approved.path("reason").asText());
+
+        assertEquals(200, pay(key, 4_200).statusCode(), "the approved call passes");
+        assertEquals(403, pay(key, 4_200).statusCode(), "once");
+    }
+
     private HttpResponse<String> pay(String key, int amount) throws Exception {
         return call(key, HttpRequest.newBuilder(URI.create(gw.gateway().baseUrl() + "/stripe/v1/payment_intents"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
