@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 @Command(name = "keyward", mixinStandardHelpOptions = true, version = "keyward-cli 0.1.0",
         description = "Operate a Keyward gateway through its admin API.%n"
                 + "The gateway URL and token come from --url/--token or KEYWARD_URL/KEYWARD_ADMIN_TOKEN.",
-        subcommands = {KeysCommand.class, KillCommand.class, UnfreezeCommand.class, CallsCommand.class, SpendCommand.class},
+        subcommands = {KeysCommand.class, KillCommand.class, UnfreezeCommand.class, CallsCommand.class, SpendCommand.class,
+            ApprovalsCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",

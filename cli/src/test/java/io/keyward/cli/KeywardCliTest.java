@@ -214,6 +214,28 @@ class KeywardCliTest {
     }
 
     @Test
+    void anOperatorApprovesALargePaymentFromTheCommandLine() throws Exception {
+        String key = gw.admin().issue("stripe", "cli-approvals", "\"daily_usd_cap\":\"500.00\",\"policy\":{\"allow\":"
+                + "[{\"operation\":\"payment_intents.create\",\"approval_above_usd\":\"30.00\"}]}").get("key").asText();
+        RawHttp.Response asked = charge(key, 4_500);
+        assertEquals(403, asked.status(), asked.bodyText());
+        String id = AdminApi.JSON.readTree(asked.bodyText()).path("error").path("approval_id").asText();
+
+        Run pending = cli("approvals", "list", "--json");
+        assertEquals(0, pending.exit(), pending.toString());
+        JsonNode listed = pending.lines().stream().filter(a -> a.path("id").asText().equals(id)).findFirst().orElseThrow();
+        assertEquals("45.00", listed.path("estimated_usd").asText());
+        Run approved = cli("approvals", "approve", id, "--reason", "invoice checked");
+        assertEquals(0, approved.exit(), approved.toString());
+        assertTrue(approved.out().contains("state=approved") && approved.out().contains("reason=invoice checked"), approved.out());
+        assertEquals(ExitCode.REFUSED, cli("approvals", "deny", id).exit(), "decided once: 409");
+        assertEquals(200, charge(key, 4_500).status(), "the approved call passes");
+        assertEquals(403, charge(key, 4_500).status(), "once");
+        Run used = cli("approvals", "list", "--state", "used", "--json");
+        assertTrue(used.lines().stream().anyMatch(a -> a.path("id").asText().equals(id)), used.out());
+    }
+
+    @Test
     void scriptsCanTellFailuresApartByExitCode(@TempDir Path dir) throws Exception {
         Run noToken = cli(Map.of("KEYWARD_URL", gw.gateway().baseUrl()), "keys", "list");
         assertEquals(ExitCode.USAGE, noToken.exit(), noToken.toString());
@@ -252,7 +274,7 @@ class KeywardCliTest {
 
         Run flagToken = cli(Map.of(), "--help");
         assertEquals(0, flagToken.exit());
-        Set<String> commands = Set.of("keys", "kill", "unfreeze", "calls", "spend");
+        Set<String> commands = Set.of("keys", "kill", "unfreeze", "calls", "spend", "approvals");
         assertTrue(commands.stream().allMatch(flagToken.out()::contains), flagToken.out());
         Run flags = cli(Map.of(), "keys", "list", "--url", gw.gateway().baseUrl(), "--token", TestSecrets.ADMIN_TOKEN, "--limit", "1", "--json");
         assertEquals(0, flags.exit(), "the URL and token from flags: " + flags);
