@@ -31,6 +31,10 @@ CREATE TABLE IF NOT EXISTS approvals (
   expires_at       DATETIME(6)    NULL COMMENT 'an approved request must come before this',
   used_at          DATETIME(6)    NULL,
   used_request_id  VARCHAR(40)    NULL COMMENT 'the call that rode on it (calls.request_id)',
+  -- One pending approval per key and request, however many copies of the call arrive at once:
+  -- NULL once decided, and a unique key admits any number of NULLs.
+  pending_hash     BINARY(32)     AS (IF(state = 'pending', request_hash, NULL)) PERSISTENT,
+  UNIQUE KEY ux_approvals_pending (key_id, pending_hash),
   KEY ix_approvals_request (key_id, request_hash, state),
   KEY ix_approvals_state (state, created_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;

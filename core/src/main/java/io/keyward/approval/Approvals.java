@@ -88,7 +88,12 @@ public final class Approvals {
                 call.operation().name(), call.method(), text(route.vendorPath(), MAX_TEXT), decision.rule(),
                 estimate.known() ? estimate.usd() : null, decision.approvalAboveUsd(), request,
                 text(call.idempotencyKey(), 255), ApprovalRow.PENDING, null, requestId, null, null, null, null, null, null);
-        store.insert(row);
+        if (!store.insert(row)) {
+            // A copy of this call, sent at the same moment, made the pending approval first: name that one.
+            return store.open(key.id(), request).stream().filter(open -> open.state().equals(ApprovalRow.PENDING))
+                    .map(ApprovalRow::id).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("the pending approval of this request was decided meanwhile"));
+        }
         if (webhook != null) {
             store.byId(row.id()).ifPresent(webhook::announce);
         }

@@ -15,9 +15,10 @@ public final class ApprovalRepository {
         this.sessions = sessions;
     }
 
-    public void insert(ApprovalRow row) {
+    /** @return false when the same request of the same key already has a pending approval (none is made) */
+    public boolean insert(ApprovalRow row) {
         try (SqlSession s = sessions.openSession(true)) {
-            s.getMapper(ApprovalMapper.class).insert(row);
+            return s.getMapper(ApprovalMapper.class).insert(row) == 1;
         }
     }
 

@@ -185,6 +185,22 @@ class ApprovalTest {
     }
 
     @Test
+    void copiesOfAnUnapprovedCallSentAtOnceWaitOnOneApproval() throws Exception {
+        String key = key("500.00");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<RawHttp.Response>> copies = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            copies.add(pool.submit((Callable<RawHttp.Response>) () -> charge(key, 6_500)));
+        }
+        java.util.Set<String> named = new java.util.HashSet<>();
+        for (Future<RawHttp.Response> copy : copies) {
+            named.add(approvalRequired(copy.get()));
+        }
+        pool.shutdown();
+        assertEquals(1, named.size(), "one approval for one request, not one per copy for the operator to approve twice: " + named);
+    }
+
+    @Test
     void aDeniedOrExpiredApprovalLetsNothingThrough() throws Exception {
         String key = key("200.00");
         String denied = approvalRequired(charge(key, 7_000));
