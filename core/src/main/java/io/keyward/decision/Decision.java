@@ -9,8 +9,9 @@ package io.keyward.decision;
  *     policy rule that would have refused it (the audit row's {@code rule} either way)
  * @param shadowed the code an enforced policy would have refused with, or null when the policy
  *     allows the call (the audit row's {@code shadow_result})
- * @param approvalAboveUsd the allowing entry's {@code approval_above_usd}: a call costing more needs
- *     an operator's approval of the exact request; null when none is asked (or the call is shadowed)
+ * @param approvalAboveUsd the allowing entry's {@code approval_above_usd} (for a shadowed call, the
+ *     policy's strictest): a call costing more needs an operator's approval of the exact request;
+ *     null when none is asked
  */
 public record Decision(String rule, Code shadowed, java.math.BigDecimal approvalAboveUsd) {
 
@@ -24,7 +25,12 @@ public record Decision(String rule, Code shadowed, java.math.BigDecimal approval
 
     /** A shadow policy's refusal, recorded and not enforced. */
     public static Decision shadowOf(Refusal wouldRefuse) {
-        return new Decision(wouldRefuse.rule(), wouldRefuse.code(), null);
+        return shadowOf(wouldRefuse, null);
+    }
+
+    /** @param approvalAboveUsd what the call still needs approval above (the policy's strictest threshold), or null */
+    public static Decision shadowOf(Refusal wouldRefuse, java.math.BigDecimal approvalAboveUsd) {
+        return new Decision(wouldRefuse.rule(), wouldRefuse.code(), approvalAboveUsd);
     }
 
     public boolean isShadowed() {

@@ -37,6 +37,7 @@ final class VendorExchange implements FutureCallback<VendorAnswer> {
     private final AtomicBoolean ended = new AtomicBoolean();
     private final long startNanos = System.nanoTime();
     private volatile int attempt;
+    private volatile boolean firstMayHaveActed;
     private volatile AnswerConsumer consumer;
 
     VendorExchange(CloseableHttpAsyncClient client, Route route, CallRequest call, UpstreamCredential credential,
@@ -92,11 +93,15 @@ final class VendorExchange implements FutureCallback<VendorAnswer> {
         if (attempt == 1 && ExchangeFailures.retriable(retryConnectionFailures, route, call, e)) {
             LOG.info("Retrying a {} call to {} once: the request did not get through ({})",
                     call.method(), route.vendor().name(), e.getClass().getSimpleName());
+            // A connection closed without an answer may have carried the whole request: whatever the
+            // retry meets, the vendor may have acted on the first, so its money must stay counted.
+            firstMayHaveActed = ExchangeFailures.of(e).vendorMayHaveActed();
             send();
             return;
         }
         admission.failed(e);
-        fail(ExchangeFailures.of(e));
+        UpstreamFailure failure = ExchangeFailures.of(e);
+        fail(firstMayHaveActed && !failure.vendorMayHaveActed() ? ExchangeFailures.failed() : failure);
     }
 
     @Override

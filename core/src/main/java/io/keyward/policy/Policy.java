@@ -21,6 +21,12 @@ public record Policy(List<AllowEntry> entries, Map<String, ParamRule> headerRule
         headerRules = Map.copyOf(headerRules);
     }
 
+    /** The lowest {@code approval_above_usd} of any entry, or null when no entry asks for approvals. */
+    public java.math.BigDecimal strictestApprovalAboveUsd() {
+        return entries.stream().map(AllowEntry::approvalAboveUsd).filter(java.util.Objects::nonNull)
+                .min(java.math.BigDecimal::compareTo).orElse(null);
+    }
+
     /** What a key issued without a policy may do: the vendor's read-only operations, nothing else. */
     static Policy readOnly(Catalog catalog) {
         List<AllowEntry> entries = new ArrayList<>();

@@ -77,8 +77,11 @@ public final class PolicyCheck {
             AllowEntry entry = allowingEntry(policy, vendor, call);
             return Decision.allowedBy(entry.label(), entry.approvalAboveUsd());
         } catch (Refusal refusal) {
-            if (policy.mode() == PolicyMode.SHADOW && SHADOWED.contains(refusal.code())) {
-                return Decision.shadowOf(refusal);
+            // Only calls of the catalog are shadowed: one outside it has no price, so no cap and no
+            // approval could hold it. A shadowed call needs approval above the policy's strictest
+            // threshold: no entry admitted it, so none may be assumed to have waived one.
+            if (policy.mode() == PolicyMode.SHADOW && SHADOWED.contains(refusal.code()) && call.operation() != null) {
+                return Decision.shadowOf(refusal, policy.strictestApprovalAboveUsd());
             }
             throw refusal;
         }

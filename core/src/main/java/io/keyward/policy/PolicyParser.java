@@ -124,8 +124,13 @@ public final class PolicyParser {
                 rules.add(rule(f.getKey(), f.getValue(), at + ".params." + f.getKey()));
             }
         }
-        return new AllowEntry(id != null ? id : "allow[" + index + "]", operation, method, template, rules,
-                approvalAbove(node.get(AllowEntry.APPROVAL_FIELD), at + "." + AllowEntry.APPROVAL_FIELD));
+        java.math.BigDecimal approvalAbove = approvalAbove(node.get(AllowEntry.APPROVAL_FIELD), at + "." + AllowEntry.APPROVAL_FIELD);
+        if (approvalAbove != null && operation == null) {
+            // A method and path outside the catalog has no price to compare: the threshold could never apply.
+            throw new PolicyException(at + "." + AllowEntry.APPROVAL_FIELD, "needs an \"operation\" entry: the cost of a"
+                    + " method and path outside the catalog cannot be read from the request");
+        }
+        return new AllowEntry(id != null ? id : "allow[" + index + "]", operation, method, template, rules, approvalAbove);
     }
 
     /** A decimal string of US dollars, as every amount in Keyward's API is; absent means no approval is asked. */

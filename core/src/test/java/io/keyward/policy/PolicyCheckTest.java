@@ -221,6 +221,7 @@ class PolicyCheckTest {
             {"{\"allow\":[{\"operation\":\"refunds.create\",\"approval_above_usd\":30}]}", "policy.allow[0].approval_above_usd"},
             {"{\"allow\":[{\"operation\":\"refunds.create\",\"approval_above_usd\":\"-1.00\"}]}", "policy.allow[0].approval_above_usd"},
             {"{\"allow\":[{\"operation\":\"refunds.create\",\"approval_above_usd\":\"1e3\"}]}", "policy.allow[0].approval_above_usd"},
+            {"{\"allow\":[{\"method\":\"POST\",\"path\":\"/v1/treasury/outbound_payments\",\"approval_above_usd\":\"30.00\"}]}", "policy.allow[0].approval_above_usd"},
         };
         for (String[] c : cases) {
             PolicyException e = assertThrows(PolicyException.class, () -> PolicyParser.parse(json.readTree(c[0]), stripe), c[0]);
