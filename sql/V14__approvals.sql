@@ -6,7 +6,8 @@
 -- request: the agent's retries of the same call find the same row). An operator approves or denies
 -- it (POST /admin/approvals/{id}/approve|deny, scope approve); once approved, the identical request
 -- (request_hash: method, path, meaningful headers and every parameter of the one reading; and the
--- same Idempotency-Key) passes once before expires_at. Using it is one conditional UPDATE, so two
+-- same Idempotency-Key) passes once before expires_at. request_params shows the operator what that
+-- request says (amount, currency, destination...), masked as the audit trail is. Using it is one conditional UPDATE, so two
 -- copies of the call sent at once cannot both ride on it.
 CREATE TABLE IF NOT EXISTS approvals (
   id               CHAR(26)       NOT NULL PRIMARY KEY COMMENT 'apr_ and 22 random base62 characters',
@@ -22,6 +23,7 @@ CREATE TABLE IF NOT EXISTS approvals (
   threshold_usd    DECIMAL(18,6)  NOT NULL,
   request_hash     BINARY(32)     NOT NULL COMMENT 'SHA-256 of the request fingerprint and its Idempotency-Key',
   idempotency_key  VARCHAR(255)   NULL COMMENT 'as the operator sees it (masked, cut); the hash holds the exact one',
+  request_params   TEXT           NULL COMMENT 'what the operator approves: the parameters and meaningful headers as JSON, masked and cut',
   state            VARCHAR(16)    NOT NULL COMMENT 'pending, approved, denied, used',
   created_at       DATETIME(6)    NOT NULL,
   created_request_id VARCHAR(40)  NOT NULL COMMENT 'the refused call that asked for it (calls.request_id)',

@@ -11,8 +11,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "approvals", description = "List, approve and deny approvals of calls above their policy's approval_above_usd.",
         subcommands = {ApprovalsCommand.ListApprovals.class, ApprovalsCommand.Approve.class, ApprovalsCommand.Deny.class})
 final class ApprovalsCommand {
-    static final String[] FIELDS = {"id", "state", "agent_name", "agent_run_id", "vendor", "operation", "estimated_usd",
-        "threshold_usd", "created_at", "expires_at", "decided_by", "reason"};
+    static final String[] FIELDS = {"id", "state", "agent_name", "agent_run_id", "vendor", "operation", "method", "path",
+        "params", "estimated_usd", "threshold_usd", "created_at", "expires_at", "decided_by", "reason"};
 
     @Command(name = "list", description = "Approvals, newest first (default: the pending ones).")
     static final class ListApprovals extends AdminCommand {

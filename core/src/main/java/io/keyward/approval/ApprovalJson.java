@@ -26,6 +26,7 @@ public final class ApprovalJson {
         o.put("estimated_usd", a.estimatedUsd() == null ? null : Usd.format(a.estimatedUsd()));
         o.put("threshold_usd", Usd.format(a.thresholdUsd()));
         o.put("idempotency_key", a.idempotencyKey());
+        o.set("params", a.requestParams() == null ? null : Json.tree(a.requestParams()));
         o.put("created_at", time(a.createdAt()));
         o.put("request_id", a.createdRequestId());
         o.put("decided_at", time(a.decidedAt()));

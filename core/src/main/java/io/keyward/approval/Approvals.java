@@ -33,6 +33,8 @@ import java.util.Optional;
  */
 public final class Approvals {
     private static final int MAX_TEXT = 2048;
+    private static final int MAX_PARAMS = 100;
+    private static final int MAX_VALUE = 200;
     private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private final ApprovalRepository store;
     private final ApprovalsConfig config;
@@ -87,7 +89,8 @@ public final class Approvals {
         ApprovalRow row = new ApprovalRow(newId(), key.id(), key.agentName(), key.agentRunId(), route.vendor().name(),
                 call.operation().name(), call.method(), text(route.vendorPath(), MAX_TEXT), decision.rule(),
                 estimate.known() ? estimate.usd() : null, decision.approvalAboveUsd(), request,
-                text(call.idempotencyKey(), 255), ApprovalRow.PENDING, null, requestId, null, null, null, null, null, null);
+                text(call.idempotencyKey(), 255), requestParams(route, call), ApprovalRow.PENDING, null, requestId,
+                null, null, null, null, null, null);
         if (!store.insert(row)) {
             // A copy of this call, sent at the same moment, made the pending approval first: name that one.
             return store.open(key.id(), request).stream().filter(open -> open.state().equals(ApprovalRow.PENDING))
@@ -124,6 +127,24 @@ public final class Approvals {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
         }
+    }
+
+    /**
+     * What the operator approves, shown beside the approval: every parameter of the one reading
+     * (name as the vendor reads it, value) and each header that changes what they mean, as JSON.
+     * Two requests that differ only in a destination must not look alike to the person saying yes.
+     */
+    private String requestParams(Route route, CallRequest call) {
+        com.fasterxml.jackson.databind.node.ObjectNode shown = io.keyward.json.Json.MAPPER.createObjectNode();
+        for (io.keyward.contract.Param p : call.params().all()) {
+            if (p.source() != io.keyward.contract.Param.Source.PATH && shown.size() < MAX_PARAMS) {
+                shown.put(text(p.name().toString(), MAX_VALUE), p.value() == null ? null : text(p.value(), MAX_VALUE));
+            }
+        }
+        for (io.keyward.contract.HeaderRule header : route.vendor().headers().meaningful()) {
+            call.header(header.name()).ifPresent(value -> shown.put(header.name() + ":", text(value, MAX_VALUE)));
+        }
+        return shown.toString();
     }
 
     /** Agent-chosen text as the operator will see it: no vault key, no vendor secret, bounded. */

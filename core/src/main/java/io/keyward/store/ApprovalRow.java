@@ -9,7 +9,7 @@ import java.time.Instant;
  */
 public record ApprovalRow(String id, String keyId, String agentName, String agentRunId, String vendor, String operation,
                           String method, String path, String rule, BigDecimal estimatedUsd, BigDecimal thresholdUsd,
-                          byte[] requestHash, String idempotencyKey, String state, Instant createdAt, String createdRequestId,
+                          byte[] requestHash, String idempotencyKey, String requestParams, String state, Instant createdAt, String createdRequestId,
                           Instant decidedAt, String decidedBy, String reason, Instant expiresAt, Instant usedAt,
                           String usedRequestId) {
     public static final String PENDING = "pending";

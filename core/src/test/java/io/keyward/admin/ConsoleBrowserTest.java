@@ -259,6 +259,7 @@ class ConsoleBrowserTest {
         WebElement row = waitFor("approval " + approvalId + " listed as pending", () -> rows("#approvals-body tr").stream()
                 .filter(r -> r.getText().contains(approvalId)).findFirst().orElse(null));
         assertTrue(row.getText().contains("approval-page") && row.getText().contains("42.00"), row.getText());
+        assertTrue(row.getText().contains("amount: 4200") && row.getText().contains("currency: usd"), "what is approved is shown: " + row.getText());
 
         row.findElements(By.tagName("button")).stream().filter(b -> b.getText().equals("approve")).findFirst().orElseThrow().click();
         assertTrue(browser.findElement(By.id("confirm-text")).getText().contains(approvalId));

@@ -120,6 +120,8 @@ class ApprovalTest {
         assertEquals("50.00", listed.path("estimated_usd").asText());
         assertEquals("30.00", listed.path("threshold_usd").asText());
         assertEquals("approval-agent", listed.path("agent_name").asText());
+        assertEquals("5000", listed.path("params").path("amount").asText(), "the operator sees what the request says: " + listed);
+        assertEquals("usd", listed.path("params").path("currency").asText());
         assertFalse(pending.raw().contains("request_hash") || pending.raw().contains(key.substring(20)), pending.raw());
 
         approve(id);
@@ -156,6 +158,19 @@ class ApprovalTest {
 
         String again = approvalRequired(charge(key, 5_000, "Idempotency-Key: pay-1"));
         assertNotEquals(id, again, "once: the same request again needs a new approval");
+    }
+
+    @Test
+    void twoRequestsThatDifferOnlyInWhereTheMoneyGoesDoNotLookAlikeToTheOperator() throws Exception {
+        String key = key("500.00");
+        String legit = approvalRequired(calls.send(key, "POST", "/stripe/v1/payment_intents", "application/x-www-form-urlencoded",
+                "amount=5000&currency=usd&transfer_data%5Bdestination%5D=acct_LEGIT"));
+        String other = approvalRequired(calls.send(key, "POST", "/stripe/v1/payment_intents", "application/x-www-form-urlencoded",
+                "amount=5000&currency=usd&transfer_data%5Bdestination%5D=acct_ATTACKER"));
+        JsonNode a = gw.admin().get("/approvals/" + legit).json().path("params");
+        JsonNode b = gw.admin().get("/approvals/" + other).json().path("params");
+        assertEquals("acct_LEGIT", a.path("transfer_data[destination]").asText(), a.toString());
+        assertEquals("acct_ATTACKER", b.path("transfer_data[destination]").asText(), b.toString());
     }
 
     @Test

@@ -244,7 +244,9 @@
       note.textContent = page.items.length ? '' : 'None pending.';
       $('approvals-body').replaceChildren(...page.items.map((a) => el('tr', {},
         el('td', { class: 'mono' }, a.id), el('td', {}, a.agent_name), el('td', {}, a.agent_run_id),
-        el('td', {}, a.vendor), el('td', {}, a.operation), el('td', {}, usd(a.estimated_usd)),
+        el('td', {}, a.vendor), el('td', {}, a.operation),
+        el('td', { class: 'mono wrap' }, el('div', {}, a.method + ' ' + a.path), ...metadataLines(a.params)),
+        el('td', {}, usd(a.estimated_usd)),
         el('td', {}, time(a.created_at)), el('td', {}, time(a.expires_at)),
         el('td', {},
           el('button', { type: 'button', onclick: () => askApproval(a, 'approve') }, 'approve'), ' ',
