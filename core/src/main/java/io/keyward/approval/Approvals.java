@@ -65,11 +65,19 @@ public final class Approvals {
             return Approval.NONE;
         }
         byte[] request = requestHash(route, call);
-        List<ApprovalRow> open = store.open(key.id(), request);
+        List<ApprovalRow> open = store.open(key.id(), request, config.validFor());
         for (ApprovalRow row : open) {
             if (row.state().equals(ApprovalRow.APPROVED) && store.use(row.id(), requestId)) {
                 return new Approval(store, row.id(), requestId);
             }
+        }
+        Optional<ApprovalRow> denied = open.stream().filter(row -> row.state().equals(ApprovalRow.DENIED)).findFirst();
+        if (denied.isPresent()) {
+            // A denial stands for as long as an approval would have: asking again at once would only
+            // put the same request back in front of the operator until someone clicks the wrong button.
+            throw new Refusal(Code.APPROVAL_REQUIRED, 403, "an operator denied this exact request (approval " + denied.get().id()
+                    + "); it cannot be asked for again before " + denied.get().decidedAt().plus(config.validFor()),
+                    decision.rule() + ".approval_denied").with("approval_id", denied.get().id());
         }
         Optional<ApprovalRow> waiting = open.stream().filter(row -> row.state().equals(ApprovalRow.PENDING)).findFirst();
         String id = waiting.map(ApprovalRow::id).orElseGet(() -> ask(key, route, call, decision, estimate, request, requestId));
@@ -82,20 +90,22 @@ public final class Approvals {
 
     private String ask(VaultKey key, Route route, CallRequest call, Decision decision, Estimate estimate, byte[] request,
                        String requestId) {
-        if (store.pendingCount(key.id()) >= config.maxPendingPerKey()) {
-            throw new Refusal(Code.DENIED_RATE_LIMIT, 429, "vault key " + key.id() + " already has " + config.maxPendingPerKey()
-                    + " approvals waiting; an operator must decide those first", "approvals.max_pending_per_key");
-        }
         ApprovalRow row = new ApprovalRow(newId(), key.id(), key.agentName(), key.agentRunId(), route.vendor().name(),
                 call.operation().name(), call.method(), text(route.vendorPath(), MAX_TEXT), decision.rule(),
                 estimate.known() ? estimate.usd() : null, decision.approvalAboveUsd(), request,
                 text(call.idempotencyKey(), 255), requestParams(route, call), ApprovalRow.PENDING, null, requestId,
                 null, null, null, null, null, null);
-        if (!store.insert(row)) {
-            // A copy of this call, sent at the same moment, made the pending approval first: name that one.
-            return store.open(key.id(), request).stream().filter(open -> open.state().equals(ApprovalRow.PENDING))
-                    .map(ApprovalRow::id).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("the pending approval of this request was decided meanwhile"));
+        switch (store.ask(row, config.maxPendingPerKey())) {
+            case TOO_MANY_WAITING -> throw new Refusal(Code.DENIED_RATE_LIMIT, 429, "vault key " + key.id() + " already has "
+                    + config.maxPendingPerKey() + " approvals waiting; an operator must decide those first", "approvals.max_pending_per_key");
+            case ALREADY_WAITING -> {
+                // A copy of this call, sent at the same moment, made the pending approval first: name that one.
+                return store.open(key.id(), request, config.validFor()).stream().filter(open -> open.state().equals(ApprovalRow.PENDING))
+                        .map(ApprovalRow::id).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("the pending approval of this request was decided meanwhile"));
+            }
+            case MADE -> {
+            }
         }
         if (webhook != null) {
             store.byId(row.id()).ifPresent(webhook::announce);

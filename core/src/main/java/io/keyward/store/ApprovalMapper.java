@@ -11,7 +11,10 @@ public interface ApprovalMapper {
     ApprovalRow byId(@Param("id") String id);
 
     /** The pending or still usable approved rows for this exact request, oldest first. */
-    List<ApprovalRow> open(@Param("keyId") String keyId, @Param("requestHash") byte[] requestHash);
+    List<ApprovalRow> open(@Param("keyId") String keyId, @Param("requestHash") byte[] requestHash,
+                           @Param("deniedForMicros") long deniedForMicros);
+
+    String lockKey(@Param("keyId") String keyId);
 
     int pendingCount(@Param("keyId") String keyId);
 

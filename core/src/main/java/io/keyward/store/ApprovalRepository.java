@@ -15,10 +15,26 @@ public final class ApprovalRepository {
         this.sessions = sessions;
     }
 
-    /** @return false when the same request of the same key already has a pending approval (none is made) */
-    public boolean insert(ApprovalRow row) {
-        try (SqlSession s = sessions.openSession(true)) {
-            return s.getMapper(ApprovalMapper.class).insert(row) == 1;
+    /** What came of trying to make a pending approval. */
+    public enum Asked { MADE, ALREADY_WAITING, TOO_MANY_WAITING }
+
+    /**
+     * Makes a pending approval unless the same request of the same key already has one, or the key
+     * has {@code maxPending} waiting: the count and the insert in one transaction that holds the
+     * key's row, so copies sent at once cannot each find room.
+     */
+    public Asked ask(ApprovalRow row, int maxPending) {
+        try (SqlSession s = sessions.openSession(false)) {
+            ApprovalMapper mapper = s.getMapper(ApprovalMapper.class);
+            mapper.lockKey(row.keyId());
+            Asked asked;
+            if (mapper.pendingCount(row.keyId()) >= maxPending) {
+                asked = Asked.TOO_MANY_WAITING;
+            } else {
+                asked = mapper.insert(row) == 1 ? Asked.MADE : Asked.ALREADY_WAITING;
+            }
+            s.commit();
+            return asked;
         }
     }
 
@@ -28,16 +44,13 @@ public final class ApprovalRepository {
         }
     }
 
-    /** Pending or approved and unexpired rows for exactly this request (its hash covers the Idempotency-Key), oldest first. */
-    public List<ApprovalRow> open(String keyId, byte[] requestHash) {
+    /**
+     * Rows for exactly this request (its hash covers the Idempotency-Key) that still count, oldest
+     * first: pending, approved and unexpired, or denied within {@code deniedFor}.
+     */
+    public List<ApprovalRow> open(String keyId, byte[] requestHash, Duration deniedFor) {
         try (SqlSession s = sessions.openSession(true)) {
-            return s.getMapper(ApprovalMapper.class).open(keyId, requestHash);
-        }
-    }
-
-    public int pendingCount(String keyId) {
-        try (SqlSession s = sessions.openSession(true)) {
-            return s.getMapper(ApprovalMapper.class).pendingCount(keyId);
+            return s.getMapper(ApprovalMapper.class).open(keyId, requestHash, deniedFor.toNanos() / 1_000);
         }
     }
 

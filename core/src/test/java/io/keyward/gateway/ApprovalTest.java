@@ -222,7 +222,9 @@ class ApprovalTest {
         AdminClient.Reply no = approver().post("/approvals/" + denied + "/deny", "{\"reason\":\"not this vendor\"}");
         assertEquals(200, no.status(), no.raw());
         assertEquals("denied", no.json().path("state").asText());
-        assertNotEquals(denied, approvalRequired(charge(key, 7_000)), "a denial is final: the retry asks anew");
+        RawHttp.Response again = charge(key, 7_000);
+        assertEquals(denied, approvalRequired(again), "a denial stands: the retry is not put in front of the operator again");
+        assertTrue(again.bodyText().contains("denied"), again.bodyText());
         AdminClient.Reply late = approver().post("/approvals/" + denied + "/approve", "{}");
         assertEquals(409, late.status(), "a decided approval cannot be decided again: " + late.raw());
 
