@@ -45,14 +45,49 @@ final class AgentAnswer {
             body = inflated.bytes();
             length = body.length;
             complete &= inflated.whole();
+            if (length >= 2 && (body[0] & 0xff) == 0x1f && (body[1] & 0xff) == 0x8b) {
+                // Compressed twice under one header: the masker would see gzip bytes and the agent
+                // could inflate the rest itself. Stacked layers are refused, however they are spelled.
+                throw ExchangeFailures.unreadableEncoding();
+            }
         }
         BodyCopy copy = copyBody ? new BodyCopy(COPY_LIMIT) : null;
         String upstreamRequestId = requestIdHeader == null ? null : first(answer.headers(), requestIdHeader);
         agent.setStatus(answer.status());
-        headers(answer.headers(), decode, agent);
+        headers(answer.headers(), decode, decode || !vendorLengthHolds(answer.headers(), length, complete), agent);
         boolean delivered = complete ? stream(body, length, agent, copy) : brokenOff(body, length, agent, copy);
         return new ForwardResult(answer.status(), upstreamRequestId == null ? null : redactor.redact(upstreamRequestId),
                 answer.upstreamMicros(), complete && delivered, copy == null ? new byte[0] : copy.bytes());
+    }
+
+    /**
+     * Whether the vendor's {@code Content-Length} may travel to the agent: only when it framed the
+     * body (no {@code Transfer-Encoding} beside it) and says what the agent gets: the body's length,
+     * or more than arrived for a broken-off one. Otherwise the container frames what is written; a
+     * length the body overruns would make it fail the answer with its own error page.
+     */
+    private static boolean vendorLengthHolds(Header[] headers, int length, boolean complete) {
+        String declared = null;
+        for (Header h : headers) {
+            if (h.getName().equalsIgnoreCase("Transfer-Encoding")) {
+                return false;
+            }
+            if (h.getName().equalsIgnoreCase("Content-Length")) {
+                if (declared != null) {
+                    return false;
+                }
+                declared = h.getValue();
+            }
+        }
+        if (declared == null) {
+            return true;
+        }
+        try {
+            long value = Long.parseLong(declared.strip());
+            return complete ? value == length : value > length;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /**
@@ -60,7 +95,11 @@ final class AgentAnswer {
      * (Date, Server), so the agent sees the vendor's header once, not both. Names are masked too: a
      * vendor could echo a secret as a header name.
      */
-    private void headers(Header[] headers, boolean decoded, HttpServletResponse agent) {
+    /**
+     * @param decoded the body was inflated here: the vendor's Content-Encoding no longer holds
+     * @param dropLength the vendor's Content-Length does not frame what the agent gets
+     */
+    private void headers(Header[] headers, boolean decoded, boolean dropLength, HttpServletResponse agent) {
         List<String> connection = new ArrayList<>();
         for (Header h : headers) {
             if (h.getName().equalsIgnoreCase("Connection")) {
@@ -70,7 +109,7 @@ final class AgentAnswer {
         Set<String> tokens = HopByHopHeaders.connectionTokens(connection);
         Set<String> copied = new HashSet<>();
         for (Header h : headers) {
-            if (decoded && (h.getName().equalsIgnoreCase("Content-Encoding") || h.getName().equalsIgnoreCase("Content-Length"))) {
+            if (decoded && h.getName().equalsIgnoreCase("Content-Encoding") || dropLength && h.getName().equalsIgnoreCase("Content-Length")) {
                 continue;
             }
             if (HopByHopHeaders.passesVendorToAgent(h.getName(), tokens)) {
@@ -147,7 +186,8 @@ final class AgentAnswer {
      * blow up in memory); a body that stops inflating part way is the part that inflated, broken.
      */
     private static Inflated inflate(byte[] raw, int length, String encoding) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(256, length * 4));
+        // Grown as it inflates: a small body that claims to inflate far is not paid for up front.
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(Math.max(256, length * 4), 64 * 1024));
         byte[] buffer = new byte[8192];
         try (InputStream in = inflating(new ByteArrayInputStream(raw, 0, length), encoding)) {
             for (int n; (n = in.read(buffer)) >= 0; ) {

@@ -14,14 +14,14 @@ final class HopByHopHeaders {
             "te", "trailer", "transfer-encoding", "upgrade");
 
     /** Keyward's own request id; a vendor cannot overwrite it. */
-    private static final String KEYWARD_REQUEST_ID = "x-keyward-request-id";
 
     private HopByHopHeaders() {
     }
 
     static boolean passesVendorToAgent(String name, Set<String> connectionTokens) {
         String lower = name.toLowerCase(Locale.ROOT);
-        return !HOP_BY_HOP.contains(lower) && !connectionTokens.contains(lower) && !lower.equals(KEYWARD_REQUEST_ID);
+        // Keyward's own headers (request id, budget) are Keyward's to say: a vendor cannot set or replace them.
+        return !HOP_BY_HOP.contains(lower) && !connectionTokens.contains(lower) && !lower.startsWith("x-keyward-");
     }
 
     /** Header names listed in {@code Connection}, which are hop-by-hop for this message too. */

@@ -451,7 +451,12 @@ class HostileInputTest {
         assertEquals(200, reply.status(), reply.bodyText());
         List<LoggedRequest> received = gw.vendor().received();
         assertEquals(1, received.size());
-        assertFalse(received.get(0).containsHeader(h.name()), h.name() + " reached the vendor");
+        if (h.name().equalsIgnoreCase("Accept-Encoding")) {
+            // Keyward's own: the vendor is asked for the answer as it is, whatever the agent accepts.
+            assertEquals("identity", received.get(0).getHeader(h.name()), "the agent's Accept-Encoding reached the vendor");
+        } else {
+            assertFalse(received.get(0).containsHeader(h.name()), h.name() + " reached the vendor");
+        }
     }
 
     private static byte[] raw(Case c) {
