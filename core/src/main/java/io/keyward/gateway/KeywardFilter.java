@@ -191,8 +191,12 @@ public final class KeywardFilter implements Filter {
 
     /** The vendor's answer, or why there is none. */
     private record Outcome(VendorAnswer answer, Throwable failure) {
+        Throwable cause() {
+            return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        }
+
         UpstreamFailure upstreamFailure() {
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            Throwable cause = cause();
             if (cause instanceof UpstreamFailure f) {
                 return f;
             }
@@ -245,9 +249,10 @@ public final class KeywardFilter implements Filter {
 
     /** Without a container thread to answer on, the reservation is still settled as the vendor's outcome says. */
     private void settleUnanswered(Outbound outbound, Outcome outcome, AuditEvent event) {
+        // Only an upstream failure that says so proves the vendor did not act; anything else keeps the estimate.
+        boolean mayHaveActed = !(outcome.cause() instanceof UpstreamFailure f) || f.vendorMayHaveActed();
         try {
-            event.settled(keyward.spend().afterFailure(outbound.reservation(),
-                    outcome.failure() == null || outcome.upstreamFailure().vendorMayHaveActed()));
+            event.settled(keyward.spend().afterFailure(outbound.reservation(), mayHaveActed));
         } catch (RuntimeException e) {
             LOG.error("Call {} could not be settled: {}", event.requestId(), Faults.describe(e));
         }
