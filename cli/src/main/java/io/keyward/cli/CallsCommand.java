@@ -100,7 +100,14 @@ final class CallsCommand {
                 // The first poll without a backlog starts from now as the gateway sees it: rows from here on.
                 query.put("since", newest == null ? null : newest.minus(late).toString());
                 fresh = new ArrayList<>();
-                Pages.each(api, "/calls", query, newest == null ? Math.max(1, backlog) : 100_000, fresh::add);
+                try {
+                    Pages.each(api, "/calls", query, newest == null ? Math.max(1, backlog) : 100_000, fresh::add);
+                } catch (ApiFailure e) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        break; // stopped while asking: the end of the tail, not a failure
+                    }
+                    throw e;
+                }
             }
             return ExitCode.OK;
         }
