@@ -20,11 +20,6 @@ public final class Approval {
         this.requestId = requestId;
     }
 
-    /** The approval's id, or null when the call needed none. */
-    public String id() {
-        return id;
-    }
-
     /** Best effort: when the database cannot take it back now, the approval stays used (the safe side). */
     public void giveBack() {
         if (id == null) {

@@ -15,12 +15,7 @@ import io.keyward.secret.SecretRedactor;
 import io.keyward.store.ApprovalRepository;
 import io.keyward.store.ApprovalRow;
 import java.math.BigDecimal;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -64,7 +59,7 @@ public final class Approvals {
         if (estimate.known() && estimate.usd().compareTo(threshold) <= 0) {
             return Approval.NONE;
         }
-        byte[] request = requestHash(route, call);
+        byte[] request = CallFingerprint.sha256WithIdempotencyKey(route.vendor(), call);
         List<ApprovalRow> open = store.open(key.id(), request, config.validFor());
         for (ApprovalRow row : open) {
             if (row.state().equals(ApprovalRow.APPROVED) && store.use(row.id(), requestId)) {
@@ -117,26 +112,6 @@ public final class Approvals {
     public boolean decide(String id, boolean approve, String decidedBy, String reason) {
         return store.decide(id, approve ? ApprovalRow.APPROVED : ApprovalRow.DENIED, decidedBy, reason,
                 approve ? config.validFor() : null);
-    }
-
-    public Duration validFor() {
-        return config.validFor();
-    }
-
-    /** The call's fingerprint and its Idempotency-Key: an approval is for both. */
-    private static byte[] requestHash(Route route, CallRequest call) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(CallFingerprint.sha256(route.vendor(), call));
-            if (call.idempotencyKey() != null) {
-                byte[] key = call.idempotencyKey().getBytes(StandardCharsets.UTF_8);
-                sha.update(ByteBuffer.allocate(4).putInt(key.length).array());
-                sha.update(key);
-            }
-            return sha.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
     }
 
     /**

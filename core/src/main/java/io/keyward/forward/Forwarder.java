@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * where a repeat cannot move money twice: once, a GET, or a Stripe POST carrying an Idempotency-Key,
  * whose request did not get through (refused, reset, or closed without an answer). Each vendor has
  * a bulkhead and a circuit breaker ({@link VendorCircuits}) and each operation its response timeout.
- * The bulkhead counts calls until the vendor's answer is in, so it still bounds calls in flight (and
- * the answers held, each at most {@link AnswerConsumer#LIMIT} bytes) although no thread is held.
+ * The bulkhead counts calls until the vendor's answer is in, so it bounds calls at the vendor
+ * although no thread is held; answers waiting to be written to the agent (each at most
+ * {@link AnswerConsumer#LIMIT} bytes) are bounded by the container's threads, not by it.
  */
 public final class Forwarder implements AutoCloseable {
     private final PoolingAsyncClientConnectionManager pool;
@@ -134,7 +135,8 @@ public final class Forwarder implements AutoCloseable {
      * block (a container thread), never on the thread that completed {@link #send}'s result.
      *
      * @param copyBody whether to keep a copy of the start of the vendor's body (to read the cost it states)
-     * @throws UpstreamFailure 502 when a compressed body inflates past {@link AnswerConsumer#LIMIT}; nothing was written
+     * @throws UpstreamFailure 502 when a compressed body inflates past {@link AnswerConsumer#LIMIT} or is
+     *     compressed twice; nothing was written
      */
     public ForwardResult answer(VendorAnswer answer, Route route, HttpServletResponse agent, boolean copyBody) {
         return agentAnswer.write(answer, route.vendor().requestIdHeader(), agent, copyBody);

@@ -165,7 +165,7 @@ public final class KeywardFilter implements Filter {
                 settleUnanswered(outbound, outcome, event);
                 recorded(event, start);
                 try {
-                    reply(response, new Refusal(Code.ERROR_UNAVAILABLE, "Keyward is unavailable; try again later"), event.requestId());
+                    reply(response, unavailable(), event.requestId());
                     async.complete();
                 } catch (RuntimeException ended) {
                     // Already ended by the container.
@@ -256,7 +256,7 @@ public final class KeywardFilter implements Filter {
         } catch (RuntimeException e) {
             LOG.error("Call {} could not be settled: {}", event.requestId(), Faults.describe(e));
         }
-        event.refused(new Refusal(Code.ERROR_UNAVAILABLE, "Keyward is unavailable; try again later"));
+        event.refused(unavailable());
     }
 
     private void refused(Refusal refusal, HttpServletRequest request, HttpServletResponse response, AuditEvent event) {
@@ -280,9 +280,14 @@ public final class KeywardFilter implements Filter {
      */
     private void failedInside(Throwable e, HttpServletResponse response, AuditEvent event) {
         LOG.error("Call {} failed inside Keyward: {}", event.requestId(), Faults.describe(e));
-        Refusal unavailable = new Refusal(Code.ERROR_UNAVAILABLE, "Keyward is unavailable; try again later");
+        Refusal unavailable = unavailable();
         event.refused(unavailable);
         reply(response, unavailable, event.requestId());
+    }
+
+    /** What the agent learns of a fault of Keyward's own: only that the gateway is unavailable. */
+    private static Refusal unavailable() {
+        return new Refusal(Code.ERROR_UNAVAILABLE, "Keyward is unavailable; try again later");
     }
 
     /** The error to the agent; one that has gone needs none, and its call is audited all the same. */

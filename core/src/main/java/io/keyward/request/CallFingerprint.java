@@ -19,6 +19,15 @@ public final class CallFingerprint {
      * repeat all of it to be free, and a call all of it to ride on an approval.
      */
     public static byte[] sha256(Vendor vendor, CallRequest call) {
+        return digest(vendor, call, false);
+    }
+
+    /** The same, with the call's Idempotency-Key (or its absence) in it: what an approval is for. */
+    public static byte[] sha256WithIdempotencyKey(Vendor vendor, CallRequest call) {
+        return digest(vendor, call, true);
+    }
+
+    private static byte[] digest(Vendor vendor, CallRequest call, boolean withIdempotencyKey) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             line(sha, call.method());
@@ -34,6 +43,9 @@ public final class CallFingerprint {
                     .map(CallFingerprint::encoded)
                     .sorted(java.util.Arrays::compare)
                     .forEach(sha::update);
+            if (withIdempotencyKey) {
+                line(sha, call.idempotencyKey() == null ? "\u0001" : "Idempotency-Key:" + call.idempotencyKey());
+            }
             return sha.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is not available", e);
